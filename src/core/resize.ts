@@ -1,0 +1,163 @@
+import { SRGB_TO_LINEAR, linearToSrgb8 } from './color.js';
+import { createImage, type RgbaImage } from './image.js';
+
+export type ResizeMethod = 'area' | 'lanczos3' | 'nearest';
+
+/**
+ * Resample to width × height. `area` (box filter with exact fractional coverage) and `lanczos3`
+ * work in linear light with premultiplied alpha, so bright/dark edges keep their tone and
+ * transparent pixels never darken their neighbours; `nearest` copies pixels.
+ */
+export function resizeImage(src: RgbaImage, width: number, height: number, method: ResizeMethod): RgbaImage {
+  if (method === 'nearest') return resizeNearest(src, width, height);
+  createImage(width, height); // validates the size before any work
+  const kernel = method === 'area' ? areaContributions : lanczosContributions;
+  return resampleSeparable(src, kernel(src.width, width), kernel(src.height, height), width, height);
+}
+
+/** Nearest neighbour, sampling each output pixel's centre. */
+export function resizeNearest(src: RgbaImage, width: number, height: number): RgbaImage {
+  const out = createImage(width, height);
+  const s32 = new Uint32Array(src.data.buffer, src.data.byteOffset, src.width * src.height);
+  const o32 = new Uint32Array(out.data.buffer, out.data.byteOffset, width * height);
+  const xs = new Int32Array(width);
+  for (let x = 0; x < width; x++) xs[x] = Math.min(src.width - 1, Math.floor(((x + 0.5) * src.width) / width));
+  let prevSy = -1;
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(src.height - 1, Math.floor(((y + 0.5) * src.height) / height));
+    const row = y * width;
+    if (sy === prevSy) {
+      o32.copyWithin(row, row - width, row); // same source row as the line above
+      continue;
+    }
+    const srow = sy * src.width;
+    for (let x = 0; x < width; x++) o32[row + x] = s32[srow + xs[x]];
+    prevSy = sy;
+  }
+  return out;
+}
+
+/** For each output index: the first source index and the weights of the source pixels it reads. */
+interface Contributions {
+  readonly start: Int32Array;
+  readonly count: Int32Array;
+  readonly offset: Int32Array;
+  readonly weights: Float32Array;
+}
+
+function buildContributions(
+  srcSize: number,
+  dstSize: number,
+  support: number,
+  weightAt: (srcCentre: number, dstCentre: number, scale: number) => number,
+): Contributions {
+  const scale = srcSize / dstSize;
+  const start = new Int32Array(dstSize);
+  const count = new Int32Array(dstSize);
+  const offset = new Int32Array(dstSize);
+  const all: number[] = [];
+  for (let d = 0; d < dstSize; d++) {
+    const centre = (d + 0.5) * scale;
+    const lo = Math.max(0, Math.floor(centre - support));
+    const hi = Math.min(srcSize - 1, Math.ceil(centre + support));
+    let sum = 0;
+    const ws: number[] = [];
+    for (let s = lo; s <= hi; s++) {
+      const w = weightAt(s + 0.5, centre, scale);
+      ws.push(w);
+      sum += w;
+    }
+    // Trim zero weights at both ends so the inner loops stay short.
+    let a = 0, b = ws.length - 1;
+    while (a < b && ws[a] === 0) a++;
+    while (b > a && ws[b] === 0) b--;
+    start[d] = lo + a;
+    count[d] = b - a + 1;
+    offset[d] = all.length;
+    for (let i = a; i <= b; i++) all.push(sum !== 0 ? ws[i] / sum : 0);
+  }
+  return { start, count, offset, weights: Float32Array.from(all) };
+}
+
+function areaContributions(srcSize: number, dstSize: number): Contributions {
+  const scale = srcSize / dstSize;
+  // Overlap of source pixel [s-0.5, s+0.5] (around its centre) with the output cell [c - scale/2, c + scale/2].
+  const half = Math.max(scale, 1) / 2;
+  return buildContributions(srcSize, dstSize, half + 1, (sc, dc) => {
+    const overlap = Math.min(sc + 0.5, dc + half) - Math.max(sc - 0.5, dc - half);
+    return overlap > 0 ? overlap : 0;
+  });
+}
+
+function lanczosContributions(srcSize: number, dstSize: number): Contributions {
+  const scale = srcSize / dstSize;
+  const stretch = Math.max(1, scale); // widen the kernel when shrinking, to avoid aliasing
+  return buildContributions(srcSize, dstSize, 3 * stretch, (sc, dc) => lanczos3((sc - dc) / stretch));
+}
+
+function lanczos3(x: number): number {
+  if (x === 0) return 1;
+  if (x <= -3 || x >= 3) return 0;
+  const px = Math.PI * x;
+  return (3 * Math.sin(px) * Math.sin(px / 3)) / (px * px);
+}
+
+function resampleSeparable(src: RgbaImage, cx: Contributions, cy: Contributions, width: number, height: number): RgbaImage {
+  const sw = src.width, sh = src.height, sd = src.data;
+  // Pass 1: each source row → premultiplied linear floats → horizontally resampled row.
+  const tmp = new Float32Array(sh * width * 4);
+  const row = new Float32Array(sw * 4);
+  for (let y = 0; y < sh; y++) {
+    let si = y * sw * 4;
+    for (let x = 0; x < sw; x++, si += 4) {
+      const a = sd[si + 3] / 255;
+      row[x * 4] = SRGB_TO_LINEAR[sd[si]] * a;
+      row[x * 4 + 1] = SRGB_TO_LINEAR[sd[si + 1]] * a;
+      row[x * 4 + 2] = SRGB_TO_LINEAR[sd[si + 2]] * a;
+      row[x * 4 + 3] = a;
+    }
+    const tRow = y * width * 4;
+    for (let x = 0; x < width; x++) {
+      let r = 0, g = 0, b = 0, a = 0;
+      const s0 = cx.start[x], n = cx.count[x], o = cx.offset[x];
+      for (let k = 0; k < n; k++) {
+        const w = cx.weights[o + k];
+        const p = (s0 + k) * 4;
+        r += row[p] * w;
+        g += row[p + 1] * w;
+        b += row[p + 2] * w;
+        a += row[p + 3] * w;
+      }
+      const t = tRow + x * 4;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
+      tmp[t + 3] = a;
+    }
+  }
+  // Pass 2: vertical (accumulating whole rows keeps memory access contiguous), then
+  // un-premultiply and encode back to sRGB.
+  const out = createImage(width, height);
+  const od = out.data;
+  const acc = new Float32Array(width * 4);
+  for (let y = 0; y < height; y++) {
+    acc.fill(0);
+    const s0 = cy.start[y], n = cy.count[y], o = cy.offset[y];
+    for (let k = 0; k < n; k++) {
+      const w = cy.weights[o + k];
+      const base = (s0 + k) * width * 4;
+      for (let i = 0; i < acc.length; i++) acc[i] += tmp[base + i] * w;
+    }
+    for (let x = 0; x < width; x++) {
+      const p = x * 4;
+      const a = acc[p + 3];
+      if (a <= 1e-6) continue; // fully transparent: stays 0,0,0,0
+      const d = (y * width + x) * 4;
+      od[d] = linearToSrgb8(acc[p] / a);
+      od[d + 1] = linearToSrgb8(acc[p + 1] / a);
+      od[d + 2] = linearToSrgb8(acc[p + 2] / a);
+      od[d + 3] = Math.round(Math.min(1, a) * 255);
+    }
+  }
+  return out;
+}
