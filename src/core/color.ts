@@ -11,8 +11,11 @@ export const SRGB_TO_LINEAR: Float32Array = (() => {
   return t;
 })();
 
-/** 16384 steps make the round trip 8-bit → linear → 8-bit exact for all 256 codes (tested). */
-const LINEAR_LUT_STEPS = 16384;
+/**
+ * Linear → 8-bit sRGB table. 65,536 steps keep every lookup within 0.05 of a code value even near
+ * black, where the curve is steepest, so the round trip 8-bit → linear → 8-bit is exact (tested).
+ */
+const LINEAR_LUT_STEPS = 65535;
 const LINEAR_TO_SRGB8: Uint8Array = (() => {
   const t = new Uint8Array(LINEAR_LUT_STEPS + 1);
   for (let i = 0; i <= LINEAR_LUT_STEPS; i++) t[i] = Math.round(linearToSrgb(i / LINEAR_LUT_STEPS) * 255);
@@ -31,9 +34,7 @@ export function linearToSrgb(l: number): number {
 export function linearToSrgb8(l: number): number {
   if (!(l > 0)) return 0;
   if (l >= 1) return 255;
-  // Exact formula near black, where the table's steps are coarser than one code value.
-  if (l < 0.01) return Math.round(linearToSrgb(l) * 255);
-  return LINEAR_TO_SRGB8[Math.round(l * LINEAR_LUT_STEPS)];
+  return LINEAR_TO_SRGB8[(l * LINEAR_LUT_STEPS + 0.5) | 0];
 }
 
 export type Vec3 = [number, number, number];

@@ -13,12 +13,7 @@ export function hasPngSignature(bytes: Uint8Array): boolean {
  * indexed; 1–16 bits; tRNS colour keys) ends up as 8-bit straight-alpha RGBA.
  */
 export function decodePng(bytes: Uint8Array): RgbaImage {
-  if (!hasPngSignature(bytes)) throw corrupt('it does not start with the PNG signature');
-  // Read the size from IHDR before decoding, so a forged header cannot make us allocate gigabytes.
-  if (bytes.length < 33) throw corrupt('the file ends inside its header');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  checkImageSize(view.getUint32(16), view.getUint32(20));
-
+  const header = readPngHeader(bytes);
   let png: DecodedPng;
   try {
     png = decodePngRaw(bytes);
@@ -26,7 +21,56 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
     throw corrupt(e instanceof Error ? e.message : String(e), e);
   }
   checkImageSize(png.width, png.height);
-  return toRgba(png);
+  return toRgba(png, header.colorType === INDEXED_COLOR_TYPE);
+}
+
+interface PngHeader {
+  readonly width: number;
+  readonly height: number;
+  readonly colorType: number;
+}
+
+const INDEXED_COLOR_TYPE = 3;
+const CHANNELS_BY_COLOR_TYPE: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/**
+ * Deflate turns each 2-bit length/distance pair into at most 258 bytes, so no zlib stream
+ * inflates more than ~1032:1 (zlib's FAQ; 50 MB of zeros at level 9 gives 1028:1). Headroom added.
+ */
+const MAX_DEFLATE_RATIO = 1100;
+
+/**
+ * Checks the chunk layout before fast-png allocates anything: exactly one IHDR, first, with a
+ * size we accept, and enough IDAT bytes to possibly hold that many pixels. fast-png itself
+ * reads any later IHDR and sizes its buffers from the header alone, so a flipped bit in the
+ * width of a tiny file would otherwise cost half a gigabyte before failing.
+ */
+function readPngHeader(bytes: Uint8Array): PngHeader {
+  if (!hasPngSignature(bytes)) throw corrupt('it does not start with the PNG signature');
+  if (bytes.length < 33) throw corrupt('the file ends inside its header');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(8) !== 13 || chunkType(bytes, 12) !== 'IHDR') throw corrupt('it does not start with an IHDR chunk');
+  const header = { width: view.getUint32(16), height: view.getUint32(20), colorType: bytes[25] };
+  checkImageSize(header.width, header.height);
+
+  let idatBytes = 0;
+  for (let at = 33; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = chunkType(bytes, at + 4);
+    if (type === 'IHDR') throw corrupt('it has a second IHDR chunk');
+    if (type === 'IEND') break;
+    if (type === 'IDAT') idatBytes += length;
+    at += 12 + length;
+  }
+  const bitsPerPixel = bytes[24] * (CHANNELS_BY_COLOR_TYPE[header.colorType] ?? 1);
+  const minDataBytes = Math.floor((header.width * header.height * bitsPerPixel) / 8);
+  if (minDataBytes > idatBytes * MAX_DEFLATE_RATIO + 1024) {
+    throw corrupt(`it is ${header.width}×${header.height} but holds only ${idatBytes} bytes of image data`);
+  }
+  return header;
+}
+
+function chunkType(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
 }
 
 export interface PngEncodeOptions {
@@ -46,7 +90,11 @@ function clampLevel(level: number): 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 {
   return Math.max(0, Math.min(9, Math.round(level))) as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
-function toRgba(png: DecodedPng): RgbaImage {
+/**
+ * `indexed` comes from IHDR's colour type, not from the presence of a PLTE chunk: RGB images may
+ * carry a PLTE as a suggested palette (PNG spec §11.2.3), and their samples are not indices.
+ */
+function toRgba(png: DecodedPng, indexed: boolean): RgbaImage {
   const { width, height, depth, channels } = png;
   const out = createImage(width, height);
   const px = out.data;
@@ -55,7 +103,8 @@ function toRgba(png: DecodedPng): RgbaImage {
   const max = depth === 16 ? 65535 : (1 << depth) - 1;
   const to8 = depth === 8 ? (v: number) => v : (v: number) => Math.round((v * 255) / max);
 
-  if (png.palette) {
+  if (indexed) {
+    if (!png.palette) throw corrupt('an indexed-colour image has no PLTE chunk');
     const pal = png.palette;
     for (let i = 0; i < n; i++) {
       const entry = pal[samples[i]];

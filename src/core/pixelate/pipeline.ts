@@ -1,0 +1,119 @@
+import { createImage, isFullyTransparent, type RgbaImage } from '../image.js';
+import { TesseraError } from '../errors.js';
+import { extractPaletteSteps } from '../palette/extract.js';
+import { createPaletteMatcher } from '../palette/matcher.js';
+import type { Palette } from '../palette/palette.js';
+import { runSliced, runSync, type RunContext, type Steps } from '../progress.js';
+import { cellOfPixel } from './cells.js';
+import { cleanupOrphans } from './cleanup.js';
+import { DITHERERS } from './dither.js';
+import { DOWNSCALERS } from './downscale.js';
+import { resolveGrid, type PixelateOptions } from './options.js';
+
+export interface PixelateResult {
+  /** One pixel per cell, palette colours only, alpha 0 or 255. */
+  readonly grid: RgbaImage;
+  /** Palette index per cell, row-major; -1 where the cell is transparent. */
+  readonly indices: Int16Array;
+  readonly palette: Palette;
+  /** The result at the requested output scale (the source's size for `original`). */
+  readonly image: RgbaImage;
+  /** How many palette colours the result uses. */
+  readonly colorsUsed: number;
+}
+
+/**
+ * Source image → pixel art: grid → palette (given or extracted) → per-cell colour → palette
+ * mapping with optional dithering → binary alpha → optional orphan cleanup → output scale.
+ * Pure and deterministic for the same source, options and seed.
+ */
+export function* pixelateSteps(src: RgbaImage, options: PixelateOptions): Steps<PixelateResult> {
+  if (isFullyTransparent(src)) {
+    throw new TesseraError('invalid-input', 'The image is completely transparent: there is nothing to pixelate.');
+  }
+  const size = resolveGrid(options.grid, src.width, src.height);
+  const palette =
+    options.palette.kind === 'fixed'
+      ? options.palette.palette
+      : yield* extractPaletteSteps(src, { colors: options.palette.colors, seed: options.seed, alphaThreshold: options.alphaThreshold });
+  const matcher = createPaletteMatcher(palette);
+
+  const cells = yield* DOWNSCALERS[options.downscale](src, size.width, size.height, matcher);
+  const opaque = new Uint8Array(size.width * size.height);
+  // Binary alpha: coverage ≥ threshold, and a cell with no picture at all never turns opaque.
+  for (let i = 0; i < opaque.length; i++) opaque[i] = cells.coverage[i] > 0 && cells.coverage[i] >= options.alphaThreshold ? 1 : 0;
+
+  const strength = options.dither === 'none' ? 0 : options.ditherStrength;
+  let indices = yield* DITHERERS[options.dither](cells, opaque, matcher, strength);
+  if (options.cleanup) indices = yield* cleanupOrphans(indices, size.width, size.height, matcher);
+
+  const grid = renderIndices(indices, size.width, size.height, palette);
+  const image = yield* scaleOutput(grid, indices, src, options, palette);
+  return { grid, indices, palette, image, colorsUsed: countColors(indices) };
+}
+
+export function pixelateImage(src: RgbaImage, options: PixelateOptions, ctx: RunContext = {}): Promise<PixelateResult> {
+  return runSliced(pixelateSteps(src, options), ctx);
+}
+
+export function pixelateImageSync(src: RgbaImage, options: PixelateOptions, ctx: RunContext = {}): PixelateResult {
+  return runSync(pixelateSteps(src, options), ctx);
+}
+
+function renderIndices(indices: Int16Array, width: number, height: number, palette: Palette): RgbaImage {
+  const out = createImage(width, height);
+  const px32 = new Uint32Array(out.data.buffer);
+  const colours = packPalette(palette);
+  for (let i = 0; i < indices.length; i++) if (indices[i] >= 0) px32[i] = colours[indices[i]];
+  return out;
+}
+
+/** Palette entries as opaque RGBA words in this machine's byte order, for whole-pixel writes. */
+function packPalette(palette: Palette): Uint32Array {
+  const n = palette.rgb.length / 3;
+  const bytes = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    bytes[i * 4] = palette.rgb[i * 3];
+    bytes[i * 4 + 1] = palette.rgb[i * 3 + 1];
+    bytes[i * 4 + 2] = palette.rgb[i * 3 + 2];
+    bytes[i * 4 + 3] = 255;
+  }
+  return new Uint32Array(bytes.buffer);
+}
+
+function* scaleOutput(grid: RgbaImage, indices: Int16Array, src: RgbaImage, options: PixelateOptions, palette: Palette): Steps<RgbaImage> {
+  if (options.output === 'grid') return grid;
+  const width = options.output === 'original' ? src.width : grid.width * options.output;
+  const height = options.output === 'original' ? src.height : grid.height * options.output;
+  const out = createImage(width, height);
+  const px32 = new Uint32Array(out.data.buffer);
+  const colours = packPalette(palette);
+  const xs = cellOfPixel(width, grid.width), ys = cellOfPixel(height, grid.height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    if (y > 0 && ys[y] === ys[y - 1]) {
+      px32.copyWithin(row, row - width, row); // same cells as the line above
+    } else {
+      const cellRow = ys[y] * grid.width;
+      for (let x = 0; x < width; x++) {
+        const idx = indices[cellRow + xs[x]];
+        if (idx >= 0) px32[row + x] = colours[idx];
+      }
+    }
+    if ((y & 63) === 63) yield { stage: 'upscale', fraction: (y + 1) / height };
+  }
+  return out;
+}
+
+function countColors(indices: Int16Array): number {
+  const seen = new Uint8Array(256);
+  let n = 0;
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i];
+    if (v >= 0 && !seen[v]) {
+      seen[v] = 1;
+      n++;
+    }
+  }
+  return n;
+}
