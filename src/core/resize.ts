@@ -58,54 +58,62 @@ export function resizeNearest(src: RgbaImage, width: number, height: number): Rg
 }
 
 /**
- * Area downscale as a box filter: when shrinking, each source pixel overlaps at most two cells
- * per axis, so one pass that splits every pixel between ≤ 2×2 cells does the whole job. Same
- * result as the general separable path, several times faster on large images.
+ * Area downscale as a box filter. Per source row, each cell sums its run of pixels in registers
+ * (interior pixels with weight 1, the two edge pixels with their exact overlap), then the row
+ * is added into the cells it overlaps vertically. Same result as the general separable path,
+ * several times faster on large images.
  */
 function boxDownscale(src: RgbaImage, width: number, height: number): Float32Array {
-  const xs = boxSplit(src.width, width), ys = boxSplit(src.height, height);
+  const xs = boxSpans(src.width, width), ys = boxSpans(src.height, height);
   const out = new Float32Array(width * height * 4);
-  const row = new Float32Array(width * 4);
+  const row = new Float64Array(width * 4);
   const d = src.data;
+  const lin = SRGB_TO_LINEAR;
   const norm = (width / src.width) * (height / src.height);
-  for (let y = 0; y < src.height; y++) {
-    row.fill(0);
-    for (let x = 0, i = y * src.width * 4; x < src.width; x++, i += 4) {
-      const alpha = d[i + 3];
-      if (alpha === 0) continue;
-      const a = alpha / 255;
-      const r = SRGB_TO_LINEAR[d[i]] * a, g = SRGB_TO_LINEAR[d[i + 1]] * a, b = SRGB_TO_LINEAR[d[i + 2]] * a;
-      const c = xs.cell[x] * 4, w = xs.weight[x];
-      if (w === 1) {
-        row[c] += r; row[c + 1] += g; row[c + 2] += b; row[c + 3] += a;
-      } else {
-        const v = 1 - w;
-        row[c] += r * w; row[c + 1] += g * w; row[c + 2] += b * w; row[c + 3] += a * w;
-        row[c + 4] += r * v; row[c + 5] += g * v; row[c + 6] += b * v; row[c + 7] += a * v;
+  for (let cy = 0; cy < height; cy++) {
+    const outRow = cy * width * 4;
+    for (let y = ys.lo[cy]; y < ys.hi[cy]; y++) {
+      const wy = (y === ys.lo[cy] ? ys.wLo[cy] : y === ys.hi[cy] - 1 ? ys.wHi[cy] : 1) * norm;
+      const base = y * src.width * 4;
+      for (let cx = 0; cx < width; cx++) {
+        let r = 0, g = 0, b = 0, a = 0;
+        const lo = xs.lo[cx], hi = xs.hi[cx];
+        for (let x = lo, i = base + lo * 4; x < hi; x++, i += 4) {
+          const alpha = d[i + 3];
+          if (alpha === 0) continue;
+          let w = x === lo ? xs.wLo[cx] : x === hi - 1 ? xs.wHi[cx] : 1;
+          if (alpha !== 255) w *= alpha / 255;
+          r += lin[d[i]] * w;
+          g += lin[d[i + 1]] * w;
+          b += lin[d[i + 2]] * w;
+          a += w;
+        }
+        const k = cx * 4;
+        row[k] = r; row[k + 1] = g; row[k + 2] = b; row[k + 3] = a;
       }
-    }
-    const base = ys.cell[y] * width * 4, wy = ys.weight[y] * norm;
-    for (let k = 0; k < row.length; k++) out[base + k] += row[k] * wy;
-    if (ys.weight[y] !== 1) {
-      const wy2 = (1 - ys.weight[y]) * norm;
-      for (let k = 0; k < row.length; k++) out[base + row.length + k] += row[k] * wy2;
+      for (let k = 0; k < row.length; k++) out[outRow + k] += row[k] * wy;
     }
   }
   return out;
 }
 
-/** Per source pixel: the first cell it overlaps and the share of the pixel inside it (the rest goes to the next cell). */
-function boxSplit(srcSize: number, cells: number): { cell: Int32Array; weight: Float32Array } {
+/**
+ * For each cell along one axis: the source pixels it overlaps, [lo, hi), and how much of the
+ * first and last of them lies inside it (1 when the edge falls on a pixel boundary).
+ */
+function boxSpans(srcSize: number, cells: number): { lo: Int32Array; hi: Int32Array; wLo: Float64Array; wHi: Float64Array } {
   const scale = srcSize / cells;
-  const cell = new Int32Array(srcSize);
-  const weight = new Float32Array(srcSize);
-  for (let x = 0; x < srcSize; x++) {
-    const c = Math.min(cells - 1, Math.floor(x / scale));
-    const boundary = (c + 1) * scale;
-    cell[x] = c;
-    weight[x] = x + 1 <= boundary + 1e-9 || c === cells - 1 ? 1 : boundary - x;
+  const lo = new Int32Array(cells), hi = new Int32Array(cells);
+  const wLo = new Float64Array(cells), wHi = new Float64Array(cells);
+  for (let c = 0; c < cells; c++) {
+    const start = c * scale, end = Math.min(srcSize, (c + 1) * scale);
+    lo[c] = Math.floor(start + 1e-9);
+    hi[c] = Math.min(srcSize, Math.ceil(end - 1e-9));
+    wLo[c] = Math.min(end, lo[c] + 1) - start;
+    wHi[c] = end - Math.max(start, hi[c] - 1);
+    if (hi[c] - lo[c] === 1) wLo[c] = wHi[c] = end - start;
   }
-  return { cell, weight };
+  return { lo, hi, wLo, wHi };
 }
 
 /** For each output index: the first source index and the weights of the source pixels it reads. */

@@ -55,26 +55,34 @@ interface Histogram {
 }
 
 function* buildHistogram(image: RgbaImage, alphaThreshold: number): Steps<Histogram> {
-  const bins = 1 << (3 * BIN_BITS);
-  const shift = 8 - BIN_BITS;
-  const sums = new Float64Array(bins * 4); // linear r, g, b weighted by alpha; then alpha
-  const d = image.data;
+  const sums = new Float64Array((1 << (3 * BIN_BITS)) * 4); // linear r, g, b weighted by alpha; then alpha
   const minAlpha = Math.max(1, Math.ceil(alphaThreshold * 255));
-  const rowBytes = image.width * 4;
-  for (let y = 0; y < image.height; y++) {
-    for (let i = y * rowBytes, end = i + rowBytes; i < end; i += 4) {
-      const alpha = d[i + 3];
-      if (alpha < minAlpha) continue;
-      const r = d[i], g = d[i + 1], b = d[i + 2];
-      const bin = (((r >> shift) << (2 * BIN_BITS)) | ((g >> shift) << BIN_BITS) | (b >> shift)) * 4;
-      const w = alpha / 255;
-      sums[bin] += SRGB_TO_LINEAR[r] * w;
-      sums[bin + 1] += SRGB_TO_LINEAR[g] * w;
-      sums[bin + 2] += SRGB_TO_LINEAR[b] * w;
-      sums[bin + 3] += w;
-    }
-    if ((y & 31) === 31) yield { stage: 'extract', fraction: (0.3 * y) / image.height };
+  const rowsPerStep = Math.max(1, Math.ceil(65536 / image.width));
+  for (let y = 0; y < image.height; y += rowsPerStep) {
+    const end = Math.min(image.height, y + rowsPerStep);
+    accumulateBins(image.data, y * image.width * 4, end * image.width * 4, minAlpha, sums);
+    yield { stage: 'extract', fraction: (0.3 * end) / image.height };
   }
+  return binsToHistogram(sums);
+}
+
+function accumulateBins(d: Uint8ClampedArray, from: number, to: number, minAlpha: number, sums: Float64Array): void {
+  const shift = 8 - BIN_BITS;
+  for (let i = from; i < to; i += 4) {
+    const alpha = d[i + 3];
+    if (alpha < minAlpha) continue;
+    const r = d[i], g = d[i + 1], b = d[i + 2];
+    const bin = (((r >> shift) << (2 * BIN_BITS)) | ((g >> shift) << BIN_BITS) | (b >> shift)) * 4;
+    const w = alpha / 255;
+    sums[bin] += SRGB_TO_LINEAR[r] * w;
+    sums[bin + 1] += SRGB_TO_LINEAR[g] * w;
+    sums[bin + 2] += SRGB_TO_LINEAR[b] * w;
+    sums[bin + 3] += w;
+  }
+}
+
+function binsToHistogram(sums: Float64Array): Histogram {
+  const bins = sums.length / 4;
   let count = 0;
   for (let i = 0; i < bins; i++) if (sums[i * 4 + 3] > 0) count++;
   const oklab = new Float64Array(count * 3);
@@ -132,37 +140,43 @@ function pickWeighted(scores: Float64Array, fallback: Float64Array, u: number): 
 }
 
 function* lloyd(h: Histogram, centres: Float64Array, maxIterations: number): Steps<void> {
-  const k = centres.length / 3;
-  const sums = new Float64Array(k * 4);
+  const sums = new Float64Array((centres.length / 3) * 4);
   for (let iter = 0; iter < maxIterations; iter++) {
-    sums.fill(0);
-    for (let i = 0; i < h.count; i++) {
-      const L = h.oklab[i * 3], a = h.oklab[i * 3 + 1], b = h.oklab[i * 3 + 2];
-      let best = 0, bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const dL = L - centres[c * 3], da = a - centres[c * 3 + 1], db = b - centres[c * 3 + 2];
-        const d = dL * dL + da * da + db * db;
-        if (d < bestD) { bestD = d; best = c; }
-      }
-      const w = h.weight[i];
-      sums[best * 4] += L * w;
-      sums[best * 4 + 1] += a * w;
-      sums[best * 4 + 2] += b * w;
-      sums[best * 4 + 3] += w;
-    }
-    let moved = 0;
-    for (let c = 0; c < k; c++) {
-      const w = sums[c * 4 + 3];
-      if (w === 0) continue; // an empty cluster keeps its centre
-      for (let j = 0; j < 3; j++) {
-        const v = sums[c * 4 + j] / w;
-        moved = Math.max(moved, Math.abs(v - centres[c * 3 + j]));
-        centres[c * 3 + j] = v;
-      }
-    }
+    const moved = lloydIteration(h, centres, sums);
     yield { stage: 'extract', fraction: 0.3 + (0.7 * (iter + 1)) / maxIterations };
     if (moved < 1e-5) break; // well under one 8-bit step in OKLab
   }
+}
+
+/** Assign every bin to its nearest centre, move each centre to its bins' weighted mean; returns the largest move. */
+function lloydIteration(h: Histogram, centres: Float64Array, sums: Float64Array): number {
+  const k = centres.length / 3;
+  sums.fill(0);
+  for (let i = 0; i < h.count; i++) {
+    const L = h.oklab[i * 3], a = h.oklab[i * 3 + 1], b = h.oklab[i * 3 + 2];
+    let best = 0, bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dL = L - centres[c * 3], da = a - centres[c * 3 + 1], db = b - centres[c * 3 + 2];
+      const d = dL * dL + da * da + db * db;
+      if (d < bestD) { bestD = d; best = c; }
+    }
+    const w = h.weight[i];
+    sums[best * 4] += L * w;
+    sums[best * 4 + 1] += a * w;
+    sums[best * 4 + 2] += b * w;
+    sums[best * 4 + 3] += w;
+  }
+  let moved = 0;
+  for (let c = 0; c < k; c++) {
+    const w = sums[c * 4 + 3];
+    if (w === 0) continue; // an empty cluster keeps its centre
+    for (let j = 0; j < 3; j++) {
+      const v = sums[c * 4 + j] / w;
+      moved = Math.max(moved, Math.abs(v - centres[c * 3 + j]));
+      centres[c * 3 + j] = v;
+    }
+  }
+  return moved;
 }
 
 function sortByLightness(rgb: number[]): number[] {

@@ -10,33 +10,44 @@ import type { Steps } from '../progress.js';
  */
 export function* cleanupOrphans(indices: Int16Array, width: number, height: number, matcher: PaletteMatcher): Steps<Int16Array> {
   const out = Int16Array.from(indices);
-  const counts = new Int32Array(matcher.size);
-  const touched: number[] = [];
+  const scratch = { counts: new Int32Array(matcher.size), touched: [] as number[] };
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const self = indices[y * width + x];
-      if (self < 0) continue;
-      let neighbours = 0, same = false;
-      touched.length = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if ((dx === 0 && dy === 0) || nx < 0 || nx >= width) continue;
-          const n = indices[ny * width + nx];
-          if (n < 0) continue;
-          neighbours++;
-          if (n === self) same = true;
-          if (counts[n]++ === 0) touched.push(n);
-        }
-      }
-      if (!same && neighbours >= 3) out[y * width + x] = mostCommon(touched, counts, self, matcher);
-      for (const n of touched) counts[n] = 0;
-    }
+    cleanupRow(indices, out, width, height, y, matcher, scratch);
     yield { stage: 'cleanup', fraction: (y + 1) / height };
   }
   return out;
+}
+
+function cleanupRow(
+  indices: Int16Array,
+  out: Int16Array,
+  width: number,
+  height: number,
+  y: number,
+  matcher: PaletteMatcher,
+  { counts, touched }: { counts: Int32Array; touched: number[] },
+): void {
+  for (let x = 0; x < width; x++) {
+    const self = indices[y * width + x];
+    if (self < 0) continue;
+    let neighbours = 0, same = false;
+    touched.length = 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      const ny = y + dy;
+      if (ny < 0 || ny >= height) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx;
+        if ((dx === 0 && dy === 0) || nx < 0 || nx >= width) continue;
+        const n = indices[ny * width + nx];
+        if (n < 0) continue;
+        neighbours++;
+        if (n === self) same = true;
+        if (counts[n]++ === 0) touched.push(n);
+      }
+    }
+    if (!same && neighbours >= 3) out[y * width + x] = mostCommon(touched, counts, self, matcher);
+    for (const n of touched) counts[n] = 0;
+  }
 }
 
 function mostCommon(candidates: readonly number[], counts: Int32Array, self: number, matcher: PaletteMatcher): number {

@@ -22,14 +22,20 @@ export const DITHERERS: Record<DitherMethod, Ditherer> = {
 
 /** Plain nearest colour in OKLab; keeps the indices a `dominant` downscale already chose. */
 function* mapNearest(grid: CellGrid, opaque: Uint8Array, matcher: PaletteMatcher): Steps<Int16Array> {
-  const { width, height, linear, indices } = grid;
-  const out = new Int16Array(width * height).fill(-1);
-  for (let y = 0; y < height; y++) {
-    for (let i = y * width, end = i + width; i < end; i++) {
-      if (!opaque[i]) continue;
-      out[i] = indices && indices[i] >= 0 ? indices[i] : matcher.nearestLinear(linear[i * 3], linear[i * 3 + 1], linear[i * 3 + 2]);
-    }
-    if ((y & 15) === 15 || y === height - 1) yield { stage: 'map', fraction: (y + 1) / height };
+  const out = new Int16Array(grid.width * grid.height).fill(-1);
+  const rowsPerStep = Math.max(1, Math.ceil(65536 / grid.width));
+  for (let y = 0; y < grid.height; y += rowsPerStep) {
+    const end = Math.min(grid.height, y + rowsPerStep);
+    mapNearestRows(grid, opaque, matcher, out, y * grid.width, end * grid.width);
+    yield { stage: 'map', fraction: end / grid.height };
   }
   return out;
+}
+
+function mapNearestRows(grid: CellGrid, opaque: Uint8Array, matcher: PaletteMatcher, out: Int16Array, from: number, to: number): void {
+  const { linear, indices } = grid;
+  for (let i = from; i < to; i++) {
+    if (!opaque[i]) continue;
+    out[i] = indices && indices[i] >= 0 ? indices[i] : matcher.nearestLinear(linear[i * 3], linear[i * 3 + 1], linear[i * 3 + 2]);
+  }
 }

@@ -31,61 +31,66 @@ function* downscaleArea(src: RgbaImage, width: number, height: number): Steps<Ce
   yield { stage: 'downscale', fraction: 0 };
   const linear = new Float32Array(width * height * 3);
   const coverage = new Float32Array(width * height);
-  if (width === src.width && height === src.height) {
-    // One pixel per cell: no averaging, just leave sRGB.
-    const d = src.data;
-    for (let i = 0, n = width * height; i < n; i++) {
-      linear[i * 3] = SRGB_TO_LINEAR[d[i * 4]];
-      linear[i * 3 + 1] = SRGB_TO_LINEAR[d[i * 4 + 1]];
-      linear[i * 3 + 2] = SRGB_TO_LINEAR[d[i * 4 + 2]];
-      coverage[i] = d[i * 4 + 3] / 255;
-    }
-  } else {
-    const premultiplied = resampleLinear(src, width, height, 'area');
-    for (let i = 0, n = width * height; i < n; i++) {
-      const a = premultiplied[i * 4 + 3];
-      coverage[i] = Math.min(1, a);
-      if (a <= 1e-6) continue;
-      linear[i * 3] = premultiplied[i * 4] / a;
-      linear[i * 3 + 1] = premultiplied[i * 4 + 1] / a;
-      linear[i * 3 + 2] = premultiplied[i * 4 + 2] / a;
-    }
-  }
+  if (width === src.width && height === src.height) linearizeInto(src.data, linear, coverage);
+  else unpremultiplyInto(resampleLinear(src, width, height, 'area'), linear, coverage);
   yield { stage: 'downscale', fraction: 1 };
   return { width, height, linear, coverage, indices: null };
 }
 
+/** One pixel per cell: no averaging, just leave sRGB (into `linear`, `coverage`). */
+function linearizeInto(d: Uint8ClampedArray, linear: Float32Array, coverage: Float32Array): void {
+  for (let i = 0, n = coverage.length; i < n; i++) {
+    linear[i * 3] = SRGB_TO_LINEAR[d[i * 4]];
+    linear[i * 3 + 1] = SRGB_TO_LINEAR[d[i * 4 + 1]];
+    linear[i * 3 + 2] = SRGB_TO_LINEAR[d[i * 4 + 2]];
+    coverage[i] = d[i * 4 + 3] / 255;
+  }
+}
+
+function unpremultiplyInto(premultiplied: Float32Array, linear: Float32Array, coverage: Float32Array): void {
+  for (let i = 0, n = coverage.length; i < n; i++) {
+    const a = premultiplied[i * 4 + 3];
+    coverage[i] = Math.min(1, a);
+    if (a <= 1e-6) continue;
+    linear[i * 3] = premultiplied[i * 4] / a;
+    linear[i * 3 + 1] = premultiplied[i * 4 + 1] / a;
+    linear[i * 3 + 2] = premultiplied[i * 4 + 2] / a;
+  }
+}
+
 /** The palette colour most of the cell's pixels map to (weighted by alpha); never invents a colour. */
 function* downscaleDominant(src: RgbaImage, width: number, height: number, matcher: PaletteMatcher): Steps<CellGrid> {
-  const linear = new Float32Array(width * height * 3);
-  const coverage = new Float32Array(width * height);
-  const indices = new Int16Array(width * height).fill(-1);
+  const grid = { width, height, linear: new Float32Array(width * height * 3), coverage: new Float32Array(width * height), indices: new Int16Array(width * height).fill(-1) };
   const xb = cellBoundaries(src.width, width), yb = cellBoundaries(src.height, height);
   const votes = new Float32Array(matcher.size);
-  const d = src.data;
   for (let cy = 0; cy < height; cy++) {
-    for (let cx = 0; cx < width; cx++) {
-      votes.fill(0);
-      let alphaSum = 0;
-      for (let y = yb[cy]; y < yb[cy + 1]; y++) {
-        for (let x = xb[cx], i = (y * src.width + x) * 4; x < xb[cx + 1]; x++, i += 4) {
-          const a = d[i + 3];
-          if (a === 0) continue;
-          alphaSum += a;
-          votes[matcher.nearestSrgb8(d[i], d[i + 1], d[i + 2])] += a;
-        }
-      }
-      const cell = cy * width + cx;
-      coverage[cell] = alphaSum / 255 / ((xb[cx + 1] - xb[cx]) * (yb[cy + 1] - yb[cy]));
-      if (alphaSum === 0) continue;
-      let best = 0;
-      for (let p = 1; p < votes.length; p++) if (votes[p] > votes[best]) best = p;
-      indices[cell] = best;
-      linear.set(matcher.linear.subarray(best * 3, best * 3 + 3), cell * 3);
-    }
+    dominantRow(src, grid, cy, xb, yb, matcher, votes);
     yield { stage: 'downscale', fraction: (cy + 1) / height };
   }
-  return { width, height, linear, coverage, indices };
+  return grid;
+}
+
+function dominantRow(src: RgbaImage, grid: CellGrid & { indices: Int16Array }, cy: number, xb: Int32Array, yb: Int32Array, matcher: PaletteMatcher, votes: Float32Array): void {
+  const d = src.data;
+  for (let cx = 0; cx < grid.width; cx++) {
+    votes.fill(0);
+    let alphaSum = 0;
+    for (let y = yb[cy]; y < yb[cy + 1]; y++) {
+      for (let x = xb[cx], i = (y * src.width + x) * 4; x < xb[cx + 1]; x++, i += 4) {
+        const a = d[i + 3];
+        if (a === 0) continue;
+        alphaSum += a;
+        votes[matcher.nearestSrgb8(d[i], d[i + 1], d[i + 2])] += a;
+      }
+    }
+    const cell = cy * grid.width + cx;
+    grid.coverage[cell] = alphaSum / 255 / ((xb[cx + 1] - xb[cx]) * (yb[cy + 1] - yb[cy]));
+    if (alphaSum === 0) continue;
+    let best = 0;
+    for (let p = 1; p < votes.length; p++) if (votes[p] > votes[best]) best = p;
+    grid.indices[cell] = best;
+    grid.linear.set(matcher.linear.subarray(best * 3, best * 3 + 3), cell * 3);
+  }
 }
 
 const KCENTROID_ITERATIONS = 6;
@@ -96,41 +101,44 @@ const KCENTROID_ITERATIONS = 6;
  * survives instead of being averaged into mud.
  */
 function* downscaleKCentroid(src: RgbaImage, width: number, height: number): Steps<CellGrid> {
-  const linear = new Float32Array(width * height * 3);
-  const coverage = new Float32Array(width * height);
+  const grid = { width, height, linear: new Float32Array(width * height * 3), coverage: new Float32Array(width * height), indices: null };
   const xb = cellBoundaries(src.width, width), yb = cellBoundaries(src.height, height);
   const maxCellPixels = maxSpan(xb) * maxSpan(yb);
-  const lab = new Float32Array(maxCellPixels * 3);
-  const weight = new Float32Array(maxCellPixels);
-  const tmp: Vec3 = [0, 0, 0];
-  const d = src.data;
+  const scratch = { lab: new Float32Array(maxCellPixels * 3), weight: new Float32Array(maxCellPixels) };
   for (let cy = 0; cy < height; cy++) {
-    for (let cx = 0; cx < width; cx++) {
-      let n = 0, alphaSum = 0;
-      for (let y = yb[cy]; y < yb[cy + 1]; y++) {
-        for (let x = xb[cx], i = (y * src.width + x) * 4; x < xb[cx + 1]; x++, i += 4) {
-          const a = d[i + 3];
-          if (a === 0) continue;
-          alphaSum += a;
-          linearToOklab(SRGB_TO_LINEAR[d[i]], SRGB_TO_LINEAR[d[i + 1]], SRGB_TO_LINEAR[d[i + 2]], tmp);
-          lab[n * 3] = tmp[0];
-          lab[n * 3 + 1] = tmp[1];
-          lab[n * 3 + 2] = tmp[2];
-          weight[n++] = a;
-        }
-      }
-      const cell = cy * width + cx;
-      coverage[cell] = alphaSum / 255 / ((xb[cx + 1] - xb[cx]) * (yb[cy + 1] - yb[cy]));
-      if (n === 0) continue;
-      const centre = largerClusterCentre(lab, weight, n);
-      oklabToLinear(centre[0], centre[1], centre[2], tmp);
-      linear[cell * 3] = clamp01(tmp[0]);
-      linear[cell * 3 + 1] = clamp01(tmp[1]);
-      linear[cell * 3 + 2] = clamp01(tmp[2]);
-    }
+    kCentroidRow(src, grid, cy, xb, yb, scratch);
     yield { stage: 'downscale', fraction: (cy + 1) / height };
   }
-  return { width, height, linear, coverage, indices: null };
+  return grid;
+}
+
+function kCentroidRow(src: RgbaImage, grid: CellGrid, cy: number, xb: Int32Array, yb: Int32Array, scratch: { lab: Float32Array; weight: Float32Array }): void {
+  const { lab, weight } = scratch;
+  const tmp: Vec3 = [0, 0, 0];
+  const d = src.data;
+  for (let cx = 0; cx < grid.width; cx++) {
+    let n = 0, alphaSum = 0;
+    for (let y = yb[cy]; y < yb[cy + 1]; y++) {
+      for (let x = xb[cx], i = (y * src.width + x) * 4; x < xb[cx + 1]; x++, i += 4) {
+        const a = d[i + 3];
+        if (a === 0) continue;
+        alphaSum += a;
+        linearToOklab(SRGB_TO_LINEAR[d[i]], SRGB_TO_LINEAR[d[i + 1]], SRGB_TO_LINEAR[d[i + 2]], tmp);
+        lab[n * 3] = tmp[0];
+        lab[n * 3 + 1] = tmp[1];
+        lab[n * 3 + 2] = tmp[2];
+        weight[n++] = a;
+      }
+    }
+    const cell = cy * grid.width + cx;
+    grid.coverage[cell] = alphaSum / 255 / ((xb[cx + 1] - xb[cx]) * (yb[cy + 1] - yb[cy]));
+    if (n === 0) continue;
+    const centre = largerClusterCentre(lab, weight, n);
+    oklabToLinear(centre[0], centre[1], centre[2], tmp);
+    grid.linear[cell * 3] = clamp01(tmp[0]);
+    grid.linear[cell * 3 + 1] = clamp01(tmp[1]);
+    grid.linear[cell * 3 + 2] = clamp01(tmp[2]);
+  }
 }
 
 function largerClusterCentre(lab: Float32Array, weight: Float32Array, n: number): Vec3 {

@@ -14,23 +14,37 @@ import type { CellGrid } from './downscale.js';
  */
 export function orderedDither(size: 2 | 4 | 8): (grid: CellGrid, opaque: Uint8Array, matcher: PaletteMatcher, strength: number) => Steps<Int16Array> {
   const matrix = size === 2 ? BAYER_2 : size === 4 ? BAYER_4 : BAYER_8;
-  const cells = size * size;
   return function* ditherOrdered(grid, opaque, matcher, strength) {
     const { width, height, linear } = grid;
     const out = new Int16Array(width * height).fill(-1);
     const mix = createMixer(matcher);
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = y * width + x;
-        if (!opaque[i]) continue;
-        mix(linear[i * 3], linear[i * 3 + 1], linear[i * 3 + 2]);
-        const threshold = (matrix[(y % size) * size + (x % size)] + 0.5) / cells;
-        out[i] = threshold < strength * mixResult.t ? mixResult.b : mixResult.a;
-      }
+      ditherRow(y, width, linear, opaque, out, mix, matrix, size, strength);
       yield { stage: 'dither', fraction: (y + 1) / height };
     }
     return out;
   };
+}
+
+function ditherRow(
+  y: number,
+  width: number,
+  linear: Float32Array,
+  opaque: Uint8Array,
+  out: Int16Array,
+  mix: (r: number, g: number, b: number) => void,
+  matrix: Uint8Array,
+  size: number,
+  strength: number,
+): void {
+  const cells = size * size;
+  const matrixRow = (y % size) * size;
+  for (let x = 0, i = y * width; x < width; x++, i++) {
+    if (!opaque[i]) continue;
+    mix(linear[i * 3], linear[i * 3 + 1], linear[i * 3 + 2]);
+    const threshold = (matrix[matrixRow + (x % size)] + 0.5) / cells;
+    out[i] = threshold < strength * mixResult.t ? mixResult.b : mixResult.a;
+  }
 }
 
 /** Penalty weight for mixing distant colours (Yliluoma's "psychovisual" mixing uses the same idea). */

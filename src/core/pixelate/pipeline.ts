@@ -89,20 +89,28 @@ function* scaleOutput(grid: RgbaImage, indices: Int16Array, src: RgbaImage, opti
   const px32 = new Uint32Array(out.data.buffer);
   const colours = packPalette(palette);
   const xs = cellOfPixel(width, grid.width), ys = cellOfPixel(height, grid.height);
-  for (let y = 0; y < height; y++) {
+  const rowsPerStep = 64;
+  for (let y = 0; y < height; y += rowsPerStep) {
+    const end = Math.min(height, y + rowsPerStep);
+    drawCellRows(px32, width, y, end, xs, ys, indices, grid.width, colours);
+    yield { stage: 'upscale', fraction: end / height };
+  }
+  return out;
+}
+
+function drawCellRows(px32: Uint32Array, width: number, from: number, to: number, xs: Int32Array, ys: Int32Array, indices: Int16Array, gridWidth: number, colours: Uint32Array): void {
+  for (let y = from; y < to; y++) {
     const row = y * width;
     if (y > 0 && ys[y] === ys[y - 1]) {
       px32.copyWithin(row, row - width, row); // same cells as the line above
-    } else {
-      const cellRow = ys[y] * grid.width;
-      for (let x = 0; x < width; x++) {
-        const idx = indices[cellRow + xs[x]];
-        if (idx >= 0) px32[row + x] = colours[idx];
-      }
+      continue;
     }
-    if ((y & 63) === 63) yield { stage: 'upscale', fraction: (y + 1) / height };
+    const cellRow = ys[y] * gridWidth;
+    for (let x = 0; x < width; x++) {
+      const idx = indices[cellRow + xs[x]];
+      if (idx >= 0) px32[row + x] = colours[idx];
+    }
   }
-  return out;
 }
 
 function countColors(indices: Int16Array): number {
