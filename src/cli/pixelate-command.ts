@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { decodeImage } from '../core/codecs/decode-image.js';
+import { encodeJpeg } from '../core/codecs/jpeg.js';
+import { encodePng } from '../core/codecs/png.js';
+import { TesseraError } from '../core/errors.js';
+import { DITHER_METHODS, DOWNSCALE_METHODS, resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type GridSpec, type OutputScale } from '../core/pixelate/options.js';
+import { pixelateImage } from '../core/pixelate/pipeline.js';
+import { paletteSize } from '../core/palette/palette.js';
+import { readInputFile, writeOutputFile, type CliIo } from './io.js';
+import { resolvePaletteArg } from './palette-arg.js';
+import { parseCommandArgs, parseNumberArg, progressPrinter, usageError } from './args.js';
+
+export const PIXELATE_HELP = `Usage: tessera pixelate IN -o OUT [options]
+
+Turn a PNG or JPEG into pixel art with a palette and a grid. Writes PNG (or JPEG if OUT ends in .jpg).
+
+  -o, --output FILE        where to write the result (required)
+  --grid N | WxH           cells on the longest side (aspect kept), or an exact grid      [64]
+  --cell PX                instead of --grid: the size of one cell in source pixels
+  --palette NAME|FILE|auto:K
+                           a preset (tessera palette list), a .hex/.gpl/.pal/.txt/.png file,
+                           or K colours extracted from the image                          [pico-8]
+  --dither METHOD          ${DITHER_METHODS.join(' | ')}   [none]
+  --strength S             dither strength 0..1                                          [1]
+  --downscale METHOD       ${DOWNSCALE_METHODS.join(' | ')}                                [area]
+  --alpha T                a cell is opaque when at least T (0..1) of it is covered       [0.5]
+  --cleanup                replace orphan cells (no neighbour shares their colour)
+  --scale original|grid|N  output size: the input's size, one pixel per cell, or N px per cell [original]
+  --seed S                 seed for palette extraction                                  [1]
+
+Example: tessera pixelate photo.jpg -o sprite.png --grid 64 --palette sweetie-16 --dither bayer4
+`;
+
+export async function pixelateCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    output: { type: 'string', short: 'o' },
+    grid: { type: 'string' },
+    cell: { type: 'string' },
+    palette: { type: 'string' },
+    dither: { type: 'string' },
+    strength: { type: 'string' },
+    downscale: { type: 'string' },
+    alpha: { type: 'string' },
+    cleanup: { type: 'boolean' },
+    scale: { type: 'string' },
+    seed: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'pixelate needs an input image.' : 'pixelate takes one input image.');
+  if (!values.output) throw usageError('pixelate needs an output file: -o OUT.png');
+  if (values.grid !== undefined && values.cell !== undefined) throw usageError('Give --grid or --cell, not both.');
+  const input = positionals[0];
+  const output = values.output;
+  const outputFormat = outputFormatOf(output);
+
+  const options = resolvePixelateOptions({
+    grid: values.cell !== undefined ? { kind: 'cell-size', px: parseNumberArg('--cell', values.cell) } : parseGridArg(values.grid ?? '64'),
+    palette: await resolvePaletteArg(values.palette ?? 'pico-8', io),
+    dither: (values.dither ?? 'none') as DitherMethod,
+    ditherStrength: values.strength === undefined ? 1 : parseNumberArg('--strength', values.strength),
+    downscale: (values.downscale ?? 'area') as DownscaleMethod,
+    alphaThreshold: values.alpha === undefined ? 0.5 : parseNumberArg('--alpha', values.alpha),
+    cleanup: values.cleanup ?? false,
+    output: parseScaleArg(values.scale ?? 'original'),
+    seed: values.seed === undefined ? 1 : parseNumberArg('--seed', values.seed),
+  });
+
+  const started = performance.now();
+  const source = decodeImage(await readInputFile(input));
+  const result = await pixelateImage(source, options, { onProgress: progressPrinter(io) });
+  const bytes = outputFormat === 'png' ? encodePng(result.image) : encodeJpeg(result.image);
+  await writeOutputFile(output, bytes);
+  const ms = performance.now() - started;
+  if (outputFormat === 'jpeg') io.stderr('tessera: warning: JPEG blurs the edges of pixel art and adds colours; PNG keeps them exact.\n');
+  io.stdout(
+    `Wrote ${output} (${result.image.width}×${result.image.height}, grid ${result.grid.width}×${result.grid.height}, ` +
+      `${result.palette.name} (${paletteSize(result.palette)} colours, ${result.colorsUsed} used), dither ${options.dither}, ` +
+      `seed ${options.seed}) in ${Math.round(ms)} ms\n`,
+  );
+  return 0;
+}
+
+function outputFormatOf(file: string): 'png' | 'jpeg' {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.png') return 'png';
+  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
+  throw usageError(`The output must be a .png (or .jpg) file, not "${file}".`);
+}
+
+/** "64" = longest side 64 cells; "64x48" = exactly 64 × 48. */
+export function parseGridArg(text: string): GridSpec {
+  const exact = /^(\d+)\s*[x×]\s*(\d+)$/i.exec(text.trim());
+  if (exact) return { kind: 'exact', width: Number(exact[1]), height: Number(exact[2]) };
+  if (/^\d+$/.test(text.trim())) return { kind: 'longest', cells: Number(text) };
+  throw new TesseraError('invalid-input', `--grid takes N or WxH (like 64 or 64x48), not "${text}".`);
+}
+
+function parseScaleArg(text: string): OutputScale {
+  if (text === 'original' || text === 'grid') return text;
+  if (/^\d+$/.test(text)) return Number(text);
+  throw new TesseraError('invalid-input', `--scale takes original, grid or a whole number, not "${text}".`);
+}
