@@ -1,4 +1,4 @@
-import { SRGB_TO_LINEAR, linearToOklab, linearToSrgb8, srgbToLinear, type Vec3 } from '../color.js';
+import { SRGB_TO_LINEAR, linearToOklab, linearToSrgb8, type Vec3 } from '../color.js';
 import { paletteSize, type Palette } from './palette.js';
 
 /**
@@ -25,6 +25,7 @@ export interface PaletteMatcher {
 
 const CELL_SHIFT = 3; // 8 codes per cell side → 32³ cells
 const CELLS_PER_SIDE = 256 >> CELL_SHIFT;
+const CACHE_BITS = 16;
 /** Headroom on the cell's OKLab radius: the sRGB → OKLab map bends a little inside a cell. */
 const RADIUS_MARGIN = 1.25;
 /** Below this LMS response the cube root is too steep for the radius bound; such cells search everything. */
@@ -60,24 +61,31 @@ export function createPaletteMatcher(palette: Palette): PaletteMatcher {
   let used = 0;
   const distances = new Float64Array(size);
 
+  const scratch = new Float64Array(3);
   const fillCell = (k: number, cr: number, cg: number, cb: number): void => {
-    const list = cellCandidates(cr, cg, cb, oklab, size, distances);
-    if (used + list.length > candidates.length) {
-      const grown = new Uint8Array(Math.max(candidates.length * 2, used + list.length));
+    if (used + size > candidates.length) {
+      const grown = new Uint8Array(candidates.length * 2 + size);
       grown.set(candidates);
       candidates = grown;
     }
     cellStart[k] = used;
-    cellCount[k] = list.length;
-    for (const c of list) candidates[used++] = c;
+    cellCount[k] = fillCandidates(cr, cg, cb, oklab, size, distances, scratch, candidates, used);
+    used += cellCount[k];
   };
 
+  // Boundary cells need the OKLab search; a direct-mapped cache of exact 8-bit colours (keys
+  // stored +1 so 0 means empty) spares repeating it for colours seen before.
+  const cacheKeys = new Int32Array(1 << CACHE_BITS);
+  const cacheValues = new Uint8Array(1 << CACHE_BITS);
   const nearestSrgb8 = (r: number, g: number, b: number): number => {
     const cr = r >> CELL_SHIFT, cg = g >> CELL_SHIFT, cb = b >> CELL_SHIFT;
     const k = (cr * CELLS_PER_SIDE + cg) * CELLS_PER_SIDE + cb;
     if (cellStart[k] < 0) fillCell(k, cr, cg, cb);
     const start = cellStart[k], count = cellCount[k];
     if (count === 1) return candidates[start];
+    const key = (r << 16) | (g << 8) | b;
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS);
+    if (cacheKeys[slot] === key + 1) return cacheValues[slot];
     linearToOklab(SRGB_TO_LINEAR[r], SRGB_TO_LINEAR[g], SRGB_TO_LINEAR[b], lab);
     let best = candidates[start], bestD = Infinity;
     for (let n = start, end = start + count; n < end; n++) {
@@ -86,6 +94,8 @@ export function createPaletteMatcher(palette: Palette): PaletteMatcher {
       const d = dL * dL + da * da + db * db;
       if (d < bestD) { bestD = d; best = candidates[n]; } // candidates are in index order: ties keep the lower
     }
+    cacheKeys[slot] = key + 1;
+    cacheValues[slot] = best;
     return best;
   };
 
@@ -101,46 +111,56 @@ export function createPaletteMatcher(palette: Palette): PaletteMatcher {
 }
 
 /**
- * Palette entries that may be nearest to some colour of the cell: with c the cell's centre in
- * OKLab and R a bound on how far the cell's colours lie from c, entry j can win only if
- * d(c, j) ≤ min_i d(c, i) + 2R (triangle inequality).
+ * Writes into `out` (from `at`) the palette entries that may be nearest to some colour of the
+ * cell, and returns how many. With c a colour inside the cell and R a bound on how far the
+ * cell's colours lie from c in OKLab, entry j can win only if d(c, j) ≤ min_i d(c, i) + 2R
+ * (triangle inequality). R comes from the 8 corners with a margin for the map's curvature; near
+ * black, where the cube root is too steep for that, every entry stays a candidate.
+ * Allocation-free: a photo can touch most of the 32,768 cells.
  */
-function cellCandidates(cr: number, cg: number, cb: number, oklab: Float32Array, size: number, distances: Float64Array): number[] {
-  const lo = [cr << CELL_SHIFT, cg << CELL_SHIFT, cb << CELL_SHIFT];
-  const hi = lo.map((v) => v + (1 << CELL_SHIFT) - 1);
-  const all = () => Array.from({ length: size }, (_, i) => i);
-  const minLinear = lo.map((v) => srgbToLinear(v / 255));
-  if (Math.min(...lmsOf(minLinear)) < STEEP_LMS) return all();
-
-  const centre = linearToOklab(...(lo.map((v, i) => srgbToLinear((v + hi[i]) / 2 / 255)) as Vec3));
-  let radius = 0;
-  const point: Vec3 = [0, 0, 0];
-  // The cell's corners and edge midpoints: where its image in OKLab reaches furthest.
-  for (const fr of [0, 0.5, 1]) for (const fg of [0, 0.5, 1]) for (const fb of [0, 0.5, 1]) {
-    linearToOklab(
-      srgbToLinear((lo[0] + fr * (hi[0] - lo[0])) / 255),
-      srgbToLinear((lo[1] + fg * (hi[1] - lo[1])) / 255),
-      srgbToLinear((lo[2] + fb * (hi[2] - lo[2])) / 255),
-      point,
-    );
-    radius = Math.max(radius, Math.hypot(point[0] - centre[0], point[1] - centre[1], point[2] - centre[2]));
+function fillCandidates(
+  cr: number, cg: number, cb: number,
+  oklab: Float32Array, size: number, distances: Float64Array, p: Float64Array, out: Uint8Array, at: number,
+): number {
+  const lin = SRGB_TO_LINEAR, step = (1 << CELL_SHIFT) - 1;
+  const r0 = cr << CELL_SHIFT, g0 = cg << CELL_SHIFT, b0 = cb << CELL_SHIFT;
+  let n = 0;
+  const lmsMin = Math.min(
+    0.4122214708 * lin[r0] + 0.5363325363 * lin[g0] + 0.0514459929 * lin[b0],
+    0.2119034982 * lin[r0] + 0.6806995451 * lin[g0] + 0.1073969566 * lin[b0],
+    0.0883024619 * lin[r0] + 0.2817188376 * lin[g0] + 0.6299787005 * lin[b0],
+  );
+  if (lmsMin < STEEP_LMS) {
+    for (let i = 0; i < size; i++) out[at + n++] = i;
+    return n;
   }
-  radius = radius * RADIUS_MARGIN + 1e-6;
-
+  const half = 1 << (CELL_SHIFT - 1);
+  oklabInto(lin[r0 + half], lin[g0 + half], lin[b0 + half], p);
+  const cL = p[0], ca = p[1], cb2 = p[2];
+  let radius = 0;
+  for (let corner = 0; corner < 8; corner++) {
+    oklabInto(lin[r0 + (corner & 1 ? step : 0)], lin[g0 + (corner & 2 ? step : 0)], lin[b0 + (corner & 4 ? step : 0)], p);
+    const dL = p[0] - cL, da = p[1] - ca, db = p[2] - cb2;
+    radius = Math.max(radius, dL * dL + da * da + db * db);
+  }
+  radius = Math.sqrt(radius) * RADIUS_MARGIN + 1e-6;
   let nearest = Infinity;
   for (let i = 0; i < size; i++) {
-    distances[i] = Math.hypot(centre[0] - oklab[i * 3], centre[1] - oklab[i * 3 + 1], centre[2] - oklab[i * 3 + 2]);
-    nearest = Math.min(nearest, distances[i]);
+    const dL = cL - oklab[i * 3], da = ca - oklab[i * 3 + 1], db = cb2 - oklab[i * 3 + 2];
+    distances[i] = Math.sqrt(dL * dL + da * da + db * db);
+    if (distances[i] < nearest) nearest = distances[i];
   }
-  const out: number[] = [];
-  for (let i = 0; i < size; i++) if (distances[i] <= nearest + 2 * radius) out.push(i);
-  return out;
+  const limit = nearest + 2 * radius;
+  for (let i = 0; i < size; i++) if (distances[i] <= limit) out[at + n++] = i;
+  return n;
 }
 
-function lmsOf([r, g, b]: number[]): number[] {
-  return [
-    0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
-    0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
-    0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b,
-  ];
+/** linearToOklab into a reused buffer (the exported one returns a tuple). */
+function oklabInto(r: number, g: number, b: number, out: Float64Array): void {
+  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
+  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
+  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
+  out[0] = 0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s;
+  out[1] = 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s;
+  out[2] = 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s;
 }
