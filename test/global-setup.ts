@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { buildAll } from '../build/build.js';
 
-/** The CLI tests run the real bundled `tessera`; build it once before any test file runs. */
-export default function setup(): void {
-  execFileSync(process.execPath, ['--import', 'tsx', 'build/build.ts'], { stdio: 'inherit' });
+/** CLI and browser tests run the real bundles: build them once before any test file runs. */
+export default async function setup(): Promise<void> {
+  await buildAll({ only: ['cli'] });
 }
