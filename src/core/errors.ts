@@ -6,7 +6,10 @@
 export type TesseraErrorCode =
   | 'invalid-input'
   | 'unsupported-format'
+  | 'no-document'
+  | 'no-layer'
   | 'empty-selection'
+  | 'empty-layer'
   | 'model-missing'
   | 'model-mismatch'
   | 'checksum-mismatch'
