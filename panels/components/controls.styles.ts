@@ -1,0 +1,151 @@
+import { css } from 'lit';
+
+/** The look of native controls, shared by every component so the panel reads as one surface. */
+export const controlStyles = css`
+  :host {
+    display: block;
+    color: var(--tessera-fg);
+    font-family: var(--tessera-font);
+    font-size: var(--tessera-font-size);
+    line-height: var(--tessera-line-height);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  [hidden] {
+    display: none !important;
+  }
+
+  button,
+  select,
+  input {
+    font: inherit;
+    color: inherit;
+    margin: 0;
+  }
+  button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: var(--tessera-space-1);
+    height: var(--tessera-control-height);
+    padding: 0 var(--tessera-space-2);
+    border: 1px solid var(--tessera-border-strong);
+    border-radius: var(--tessera-radius);
+    background: var(--tessera-surface);
+    white-space: nowrap;
+    cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    background: var(--tessera-surface-hover);
+  }
+  button:disabled {
+    opacity: 0.45;
+    cursor: default;
+  }
+  button.primary {
+    border-color: var(--tessera-accent);
+    background: var(--tessera-accent);
+    color: var(--tessera-accent-fg);
+    font-weight: 600;
+  }
+  button.primary:hover:not(:disabled) {
+    border-color: var(--tessera-accent-hover);
+    background: var(--tessera-accent-hover);
+  }
+  button.quiet {
+    border-color: transparent;
+    background: transparent;
+    color: var(--tessera-fg-muted);
+  }
+  button.quiet:hover:not(:disabled) {
+    color: var(--tessera-fg);
+  }
+
+  select,
+  input[type='number'] {
+    height: var(--tessera-control-height);
+    min-width: 0;
+    padding: 0 var(--tessera-space-1);
+    border: 1px solid var(--tessera-border-strong);
+    border-radius: var(--tessera-radius);
+    background: var(--tessera-surface);
+  }
+  select {
+    padding-left: var(--tessera-space-2);
+  }
+  input[type='number'] {
+    flex: 0 0 auto;
+    width: 56px;
+    text-align: right;
+    font-variant-numeric: tabular-nums;
+  }
+  input[type='range'] {
+    flex: 1 1 auto;
+    min-width: 0;
+    height: var(--tessera-control-height);
+    accent-color: var(--tessera-accent);
+    background: transparent;
+  }
+  input[type='range']:disabled {
+    opacity: 0.45;
+  }
+  input[type='checkbox'] {
+    width: 14px;
+    height: 14px;
+    accent-color: var(--tessera-accent);
+  }
+
+  :focus {
+    outline: none;
+  }
+  :focus-visible {
+    outline: 2px solid var(--tessera-focus);
+    outline-offset: 1px;
+  }
+
+  /* A control row: label column, then the control(s). */
+  .row {
+    display: flex;
+    align-items: center;
+    gap: var(--tessera-space-2);
+    min-height: var(--tessera-control-height);
+  }
+  .row > select {
+    flex: 1 1 auto;
+  }
+  .field-label {
+    flex: 0 0 var(--tessera-label-width);
+    color: var(--tessera-fg-muted);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .note {
+    margin: 0;
+    color: var(--tessera-fg-subtle);
+    font-size: var(--tessera-font-size-small);
+  }
+  .value {
+    flex: 0 0 36px;
+    text-align: right;
+    color: var(--tessera-fg-muted);
+    font-variant-numeric: tabular-nums;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

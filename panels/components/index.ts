@@ -1,0 +1,12 @@
+export { define } from './define.js';
+export { emit, type PanelEventDetail, type PanelEventName } from './emit.js';
+export { TesseraCellOptions, DOWNSCALE_LABELS } from './tessera-cell-options.js';
+export { TesseraDitherControls, DITHER_LABELS } from './tessera-dither-controls.js';
+export { TesseraErrorBox } from './tessera-error.js';
+export { TesseraGridSize } from './tessera-grid-size.js';
+export { TesseraPalettePicker } from './tessera-palette-picker.js';
+export { TesseraPanel } from './tessera-panel.js';
+export { TesseraPreview } from './tessera-preview.js';
+export { TesseraProgress } from './tessera-progress.js';
+export { TesseraSection } from './tessera-section.js';
+export { TesseraSlider, type SliderSetting } from './tessera-slider.js';

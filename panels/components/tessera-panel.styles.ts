@@ -1,0 +1,40 @@
+import { css } from 'lit';
+
+export const panelStyles = css`
+  :host {
+    display: block;
+    min-width: 0;
+    background: var(--tessera-bg);
+    -webkit-font-smoothing: antialiased;
+  }
+  .panel {
+    display: flex;
+    flex-direction: column;
+  }
+  .group + .group {
+    padding-top: var(--tessera-space-3);
+    border-top: 1px solid var(--tessera-border);
+  }
+  .actions {
+    display: flex;
+    flex-direction: column;
+    gap: var(--tessera-space-2);
+  }
+  .apply {
+    width: 100%;
+    height: 28px;
+  }
+  .notice {
+    margin: 0;
+    color: var(--tessera-fg-muted);
+    font-size: var(--tessera-font-size-small);
+    overflow-wrap: anywhere;
+  }
+  .notice:empty {
+    display: none;
+  }
+  .needs-model {
+    margin: 0;
+    color: var(--tessera-fg-muted);
+  }
+`;

@@ -1,0 +1,98 @@
+import { LitElement, html, nothing } from 'lit';
+import type { PanelState } from '../state/panel-state.js';
+import { controlStyles } from './controls.styles.js';
+import { define } from './define.js';
+import { emit } from './emit.js';
+import { panelStyles } from './tessera-panel.styles.js';
+import { themeTokens } from './theme.styles.js';
+import './tessera-cell-options.js';
+import './tessera-dither-controls.js';
+import './tessera-error.js';
+import './tessera-grid-size.js';
+import './tessera-palette-picker.js';
+import './tessera-preview.js';
+import './tessera-progress.js';
+import './tessera-section.js';
+
+const NEEDS_MODEL = 'Needs a model — the model manager arrives with the Generate feature.';
+
+/**
+ * The whole panel, drawn from one `PanelState` snapshot. It holds no state of its own: the entry
+ * page sets `state` on every store change and listens here for the intents its parts send up.
+ * Sets the `--tessera-*` tokens: light or dark after `prefers-color-scheme`, unless `theme` says.
+ *
+ * @fires tessera-apply - Run Pixelate with the current settings.
+ * @fires tessera-change, tessera-input, tessera-cancel, tessera-import-palette,
+ *   tessera-extract-palette, tessera-remove-palette, tessera-dismiss - Bubbled up from its parts.
+ */
+export class TesseraPanel extends LitElement {
+  static override properties = {
+    state: { attribute: false },
+    theme: { type: String, reflect: true },
+  };
+  static override styles = [themeTokens, controlStyles, panelStyles];
+
+  declare state: PanelState | undefined;
+  /** 'light' | 'dark' overrides the system theme. */
+  declare theme: 'light' | 'dark' | undefined;
+
+  override render() {
+    const s = this.state;
+    if (!s) return nothing;
+    const { settings, job } = s;
+    return html`
+      <div class="panel">
+        <tessera-section heading="Pixelate" open>
+          <div class="group">
+            <tessera-preview .preview=${s.preview}></tessera-preview>
+          </div>
+          <div class="group">
+            <tessera-grid-size .gridMode=${settings.gridMode} .cells=${settings.cells} .cellSize=${settings.cellSize}></tessera-grid-size>
+          </div>
+          <div class="group">
+            <tessera-palette-picker
+              .palettes=${s.palettes}
+              .selectedId=${settings.paletteId}
+              .extractColors=${settings.extractColors}
+              .busy=${job !== null}
+            ></tessera-palette-picker>
+          </div>
+          <div class="group">
+            <tessera-dither-controls .dither=${settings.dither} .strength=${settings.ditherStrength}></tessera-dither-controls>
+          </div>
+          <div class="group">
+            <tessera-cell-options
+              .downscale=${settings.downscale}
+              .alphaThreshold=${settings.alphaThreshold}
+              .cleanup=${settings.cleanup}
+            ></tessera-cell-options>
+          </div>
+          <div class="group actions">
+            ${s.error ? html`<tessera-error .error=${s.error}></tessera-error>` : nothing}
+            ${job ? html`<tessera-progress .job=${job}></tessera-progress>` : nothing}
+            <button type="button" class="primary apply" ?disabled=${job !== null} @click=${this.#onApply}>Apply</button>
+            <p class="notice" role="status">${s.notice ?? ''}</p>
+          </div>
+        </tessera-section>
+        <tessera-section heading="Generate" badge="Needs a model">
+          <p class="needs-model">${NEEDS_MODEL}</p>
+        </tessera-section>
+        <tessera-section heading="Upscale" badge="Needs a model">
+          <p class="needs-model">${NEEDS_MODEL}</p>
+        </tessera-section>
+      </div>
+    `;
+  }
+
+  #onApply(): void {
+    emit(this, 'tessera-apply');
+  }
+}
+
+define('tessera-panel', TesseraPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tessera-panel': TesseraPanel;
+  }
+}

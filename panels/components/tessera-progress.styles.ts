@@ -1,0 +1,48 @@
+import { css } from 'lit';
+
+export const progressStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    gap: var(--tessera-space-1);
+  }
+  .head {
+    display: flex;
+    align-items: baseline;
+    gap: var(--tessera-space-2);
+  }
+  .label {
+    font-weight: 600;
+  }
+  .stage {
+    flex: 1 1 auto;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    color: var(--tessera-fg-muted);
+  }
+  .percent {
+    color: var(--tessera-fg-muted);
+    font-variant-numeric: tabular-nums;
+  }
+  .track {
+    flex: 1 1 auto;
+    height: 4px;
+    border-radius: 2px;
+    background: var(--tessera-surface-sunken);
+    box-shadow: inset 0 0 0 1px var(--tessera-border);
+    overflow: hidden;
+  }
+  .fill {
+    height: 100%;
+    border-radius: 2px;
+    background: var(--tessera-accent);
+    transition: width 120ms linear;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .fill {
+      transition: none;
+    }
+  }
+`;

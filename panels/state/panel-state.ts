@@ -1,0 +1,92 @@
+import type { PixelateRequest } from '../../src/commands/pixelate.js';
+
+/**
+ * Everything the panel shows, as one immutable snapshot. Components render slices of it and
+ * send intents up as events; only the controller (panel-controller.ts) changes it.
+ */
+export interface PanelState {
+  readonly capabilities: PanelCapabilities;
+  readonly settings: PixelateSettings;
+  /** Presets first, then palettes the user imported or extracted (kept between visits). */
+  readonly palettes: readonly PaletteEntry[];
+  /** The result at grid size for the current settings and target, or why there is none. */
+  readonly preview: PreviewState;
+  /** The running job, if any: drives the progress bar and the Cancel button. */
+  readonly job: JobState | null;
+  /** The last failure, in words a user understands; cleared by the next run or by dismissing. */
+  readonly error: PanelError | null;
+  /** What the last Apply did, e.g. "Added “Pixelate · PICO-8 · 64×64 · bayer4” — 1 undo step". */
+  readonly notice: string | null;
+}
+
+export interface PanelCapabilities {
+  readonly hostName: string;
+  /** Writes are one undo step (else the notice says how many). */
+  readonly singleUndoStep: boolean;
+  /** Which compute paths this host has; Generate and Upscale need a model (not yet available). */
+  readonly models: boolean;
+}
+
+/**
+ * UI values, exactly as the controls hold them: the Pixelate command's request with the palette
+ * chosen by id (validated by the command's resolve step), plus the panel's own extract count.
+ */
+export interface PixelateSettings extends Omit<PixelateRequest, 'palette' | 'seed'> {
+  readonly paletteId: string;
+  /** Colours to extract for "Extract from layer". */
+  readonly extractColors: number;
+}
+
+export interface PaletteEntry {
+  readonly id: string;
+  readonly name: string;
+  /** '#rrggbb' in palette order. */
+  readonly colors: readonly string[];
+  readonly source: 'preset' | 'imported' | 'extracted';
+}
+
+export type PreviewState =
+  | { readonly kind: 'none'; readonly reason: string }
+  | { readonly kind: 'busy' }
+  | { readonly kind: 'ready'; readonly dataUrl: string; readonly width: number; readonly height: number; readonly colorsUsed: number };
+
+export interface JobState {
+  readonly label: string;
+  /** 0..1 over the whole job. */
+  readonly fraction: number;
+  readonly stage: string;
+}
+
+export interface PanelError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export const DEFAULT_SETTINGS: PixelateSettings = {
+  paletteId: 'pico-8',
+  gridMode: 'cells',
+  cells: 64,
+  cellSize: 8,
+  downscale: 'area',
+  dither: 'none',
+  ditherStrength: 1,
+  alphaThreshold: 0.5,
+  cleanup: false,
+  extractColors: 16,
+};
+
+/**
+ * The intents components send up (CustomEvents, bubbles + composed). Settings changes carry the
+ * new partial settings; `tessera-input` is a live drag (cheap preview at most), `tessera-change`
+ * a committed value.
+ */
+export interface PanelEventMap {
+  'tessera-change': CustomEvent<Partial<PixelateSettings>>;
+  'tessera-input': CustomEvent<Partial<PixelateSettings>>;
+  'tessera-apply': CustomEvent<void>;
+  'tessera-cancel': CustomEvent<void>;
+  'tessera-import-palette': CustomEvent<{ readonly fileName: string; readonly bytes: Uint8Array }>;
+  'tessera-extract-palette': CustomEvent<{ readonly colors: number }>;
+  'tessera-remove-palette': CustomEvent<{ readonly id: string }>;
+  'tessera-dismiss': CustomEvent<void>;
+}

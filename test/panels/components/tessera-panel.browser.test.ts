@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PanelState } from '../../../panels/state/panel-state.js';
+import { hasChromium } from '../../browser/chromium.js';
+import { PANEL_STATE } from './fixtures.js';
+import { openHarness, type HarnessPage } from './harness-page.js';
+
+describe.skipIf(!hasChromium())('tessera-panel', () => {
+  let h: HarnessPage;
+  beforeAll(async () => {
+    h = await openHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  beforeEach(async () => {
+    await h.mount('tessera-panel', { state: PANEL_STATE });
+  });
+
+  const running: PanelState = { ...PANEL_STATE, job: { label: 'Pixelate', stage: 'Mapping colours', fraction: 0.4 } };
+
+  it('draws Pixelate open, and Generate and Upscale closed, saying they need a model', async () => {
+    const toggles = h.page.locator('tessera-section button[aria-expanded]');
+    await expect.poll(() => toggles.allTextContents()).toEqual([
+      expect.stringContaining('Pixelate'),
+      expect.stringContaining('Generate'),
+      expect.stringContaining('Upscale'),
+    ]);
+    expect(await toggles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-expanded')))).toEqual(['true', 'false', 'false']);
+    const generate = h.page.locator('tessera-section[heading="Generate"]');
+    expect(await generate.locator('.needs-model').isVisible()).toBe(false);
+    await generate.locator('button.toggle').click();
+    await expect.poll(() => generate.locator('.needs-model').textContent()).toContain('Needs a model');
+    // No fake controls behind it.
+    expect(await generate.locator('input, select, textarea').count()).toBe(0);
+  });
+
+  it('clicking Apply sends tessera-apply, bubbling and composed', async () => {
+    await h.page.getByRole('button', { name: 'Apply' }).click();
+    expect(await h.events()).toEqual([{ type: 'tessera-apply', detail: null, bubbles: true, composed: true }]);
+  });
+
+  it('while a job runs: progress with Cancel, Apply disabled', async () => {
+    await h.set({ state: running });
+    const bar = h.page.getByRole('progressbar');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(await h.page.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    await h.page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await h.events()).toEqual([{ type: 'tessera-cancel', detail: null, bubbles: true, composed: true }]);
+    await h.set({ state: PANEL_STATE });
+    expect(await h.page.getByRole('progressbar').count()).toBe(0);
+    expect(await h.page.getByRole('button', { name: 'Apply' }).isEnabled()).toBe(true);
+  });
+
+  it('shows the error as an alert and the notice as a status line', async () => {
+    await h.set({ state: { ...PANEL_STATE, error: { code: 'host-failed', message: 'The layer could not be read. Try again.' }, notice: 'Added a layer.' } });
+    expect(await h.page.getByRole('alert').textContent()).toContain('The layer could not be read. Try again.');
+    expect(await h.page.getByRole('status').filter({ hasText: 'Added a layer.' }).count()).toBe(1);
+    await h.page.getByRole('button', { name: 'Dismiss' }).click();
+    expect((await h.events()).map((e) => e.type)).toEqual(['tessera-dismiss']);
+  });
+
+  it('a setting changed deep inside reaches the document as tessera-change', async () => {
+    await h.page.locator('tessera-dither-controls select').selectOption('atkinson');
+    expect(await h.events()).toEqual([{ type: 'tessera-change', detail: { dither: 'atkinson' }, bubbles: true, composed: true }]);
+  });
+
+  it('sends nothing when its owner sets new state', async () => {
+    await h.set({ state: running });
+    await h.set({ state: { ...PANEL_STATE, settings: { ...PANEL_STATE.settings, cells: 32, paletteId: 'cga', dither: 'bayer8' } } });
+    expect(await h.events()).toEqual([]);
+  });
+
+  it('theme attribute overrides the system colour scheme', async () => {
+    const bg = () => h.page.locator('tessera-panel').evaluate((el) => getComputedStyle(el).getPropertyValue('--tessera-bg').trim());
+    await h.page.emulateMedia({ colorScheme: 'light' });
+    const light = await bg();
+    await h.page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await bg();
+    expect(dark).not.toBe(light);
+    await h.set({ theme: 'light' });
+    expect(await bg()).toBe(light);
+    await h.page.emulateMedia({ colorScheme: 'light' });
+    await h.set({ theme: 'dark' });
+    expect(await bg()).toBe(dark);
+  });
+
+  it('every control has an accessible name', async () => {
+    const unnamed = await h.page.evaluate(() => {
+      const out: string[] = [];
+      const walk = (root: ParentNode): void => {
+        for (const el of Array.from(root.querySelectorAll('*'))) {
+          if (el.shadowRoot) walk(el.shadowRoot);
+          if (!el.matches('button, input:not([type=file]), select')) continue;
+          const labelled =
+            el.getAttribute('aria-label') ||
+            el.getAttribute('aria-labelledby') ||
+            (el as HTMLInputElement).labels?.length ||
+            (el.tagName === 'BUTTON' && el.textContent?.trim());
+          if (!labelled) out.push(el.outerHTML.slice(0, 80));
+        }
+      };
+      walk(document);
+      return out;
+    });
+    expect(unnamed).toEqual([]);
+  });
+
+  it('a StoreController root re-renders on store updates and unsubscribes when removed', async () => {
+    type TestWindow = Window & { test: { store: { update(p: object): void }; view: HTMLElement; subscribed: number } };
+    await h.page.evaluate((state) => {
+      const store = window.harness.createPanelStore(state);
+      const test = { store, view: document.createElement('test-store-view') as HTMLElement & { store: unknown }, subscribed: 0 };
+      const subscribe = store.subscribe;
+      store.subscribe = (fn) => {
+        test.subscribed++;
+        const unsubscribe = subscribe(fn);
+        return () => {
+          test.subscribed--;
+          unsubscribe();
+        };
+      };
+      test.view.store = store;
+      document.body.replaceChildren(test.view);
+      (window as unknown as TestWindow).test = test;
+    }, PANEL_STATE);
+    const subscribed = () => h.page.evaluate(() => (window as unknown as TestWindow).test.subscribed);
+    const bar = h.page.getByRole('progressbar');
+    expect(await subscribed()).toBe(1);
+    expect(await bar.count()).toBe(0);
+    await h.page.evaluate((job) => (window as unknown as TestWindow).test.store.update({ job }), running.job);
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('40');
+    await h.page.evaluate(() => (window as unknown as TestWindow).test.view.remove());
+    expect(await subscribed()).toBe(0);
+    // Updates made while away show when it is back.
+    await h.page.evaluate(() => (window as unknown as TestWindow).test.store.update({ job: null }));
+    await h.page.evaluate(() => document.body.append((window as unknown as TestWindow).test.view));
+    expect(await subscribed()).toBe(1);
+    await expect.poll(() => bar.count()).toBe(0);
+  });
+
+  it('logs no page errors or lit warnings', () => {
+    expect(h.problems()).toEqual([]);
+  });
+});
