@@ -1,10 +1,10 @@
 /**
  * One file builds every artifact. Targets are named here with the reason for their settings;
- * `npm run build` builds them all, `--watch` rebuilds on change. esbuild strips types without
- * checking them: `npm test` runs tsc for that.
+ * `npm run build` builds them all. esbuild strips types without checking them: `npm test` runs
+ * tsc for that.
  */
 import * as esbuild from 'esbuild';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,23 +20,48 @@ const common: esbuild.BuildOptions = {
   define: { TESSERA_VERSION: JSON.stringify(pkg.version) },
 };
 
+interface Target {
+  readonly options: esbuild.BuildOptions;
+  /** Static files copied beside the bundle: [from, to], relative to the repository. */
+  readonly copy?: readonly (readonly [string, string])[];
+}
+
 /** Each artifact: what it is for and what differs from `common`. */
-const TARGETS: Record<string, esbuild.BuildOptions> = {
+const TARGETS: Record<string, Target> = {
   // The `tessera` command: one ESM file for Node 20, every dependency inlined so the CLI starts
-  // without resolving node_modules. jpeg-js is CommonJS; esbuild wraps it.
+  // without resolving node_modules. jpeg-js is CommonJS and expects `require`.
   cli: {
-    entryPoints: ['src/cli/tessera.ts'],
-    outfile: 'dist/cli/tessera.js',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
+    options: {
+      entryPoints: ['src/cli/tessera.ts'],
+      outfile: 'dist/cli/tessera.js',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
+    },
+  },
+  // The standalone editor page with the panel (what `npm start` serves). Browser ESM.
+  standalone: {
+    options: { entryPoints: ['panels/entries/standalone.ts'], outfile: 'dist/standalone/app.js', platform: 'browser', format: 'esm' },
+    copy: [
+      ['panels/entries/standalone.html', 'dist/standalone/index.html'],
+      ['assets/images/coffee.jpg', 'dist/standalone/sample.jpg'],
+    ],
+  },
+  // The pixelate pipeline in a module Worker, so big layers never freeze the page.
+  'pixelate-worker': {
+    options: { entryPoints: ['panels/workers/pixelate-worker.ts'], outfile: 'dist/standalone/pixelate-worker.js', platform: 'browser', format: 'esm' },
   },
 };
 
-async function buildAll(watch: boolean): Promise<void> {
-  for (const [name, options] of Object.entries(TARGETS)) {
-    const config = { ...common, ...options };
+export async function buildAll({ watch = false, only }: { watch?: boolean; only?: readonly string[] } = {}): Promise<void> {
+  for (const [name, target] of Object.entries(TARGETS)) {
+    if (only && !only.includes(name)) continue;
+    const config = { ...common, ...target.options };
+    for (const [from, to] of target.copy ?? []) {
+      mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+      copyFileSync(path.join(root, from), path.join(root, to));
+    }
     if (watch) {
       const ctx = await esbuild.context(config);
       await ctx.watch();
@@ -49,7 +74,9 @@ async function buildAll(watch: boolean): Promise<void> {
   }
 }
 
-buildAll(process.argv.includes('--watch')).catch((e: unknown) => {
-  console.error(`build failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildAll({ watch: process.argv.includes('--watch') }).catch((e: unknown) => {
+    console.error(`build failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

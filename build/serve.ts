@@ -1,0 +1,29 @@
+/**
+ * `npm start`: build everything, then serve the standalone editor with the Tessera panel on
+ * http://localhost:4173 (PORT overrides). Ctrl+C stops it.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAll } from './build.js';
+import { startStaticServer } from './static-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = process.env.PORT === undefined ? 4173 : Number(process.env.PORT);
+
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not "${process.env.PORT}".`);
+  process.exit(1);
+}
+
+try {
+  await buildAll({ watch: process.argv.includes('--watch') });
+  const server = await startStaticServer(path.join(root, 'dist/standalone'), port);
+  console.log(`\nTessera editor: ${server.url}\n(the sample photo opens with it; Ctrl+C stops the server)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (e) {
+  const code = (e as NodeJS.ErrnoException).code;
+  console.error(code === 'EADDRINUSE' ? `Port ${port} is in use. Stop what uses it, or run PORT=4174 npm start.` : `Cannot start: ${(e as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,53 @@
+/**
+ * The standalone editor page that `npm start` serves: our own small editor (document, layers,
+ * selection, history) with the Tessera panel docked on the right. The only file that knows
+ * which host the panel runs in.
+ */
+import '../components/tessera-panel.js';
+import '../editor/tessera-editor.js';
+import type { TesseraError } from '../../src/core/errors.js';
+import { EditorDocument } from '../../src/hosts/standalone/editor-document.js';
+import { StandaloneHost } from '../../src/hosts/standalone/standalone-host.js';
+import { EditorController } from '../editor/editor-controller.js';
+import { PanelController, initialPanelState } from '../state/panel-controller.js';
+import { createPanelStore } from '../state/panel-store.js';
+import { createWorkerCompute } from '../workers/worker-compute.js';
+import { localSettingsStorage } from './local-settings.js';
+
+const doc = new EditorDocument();
+const host = new StandaloneHost(doc);
+const storage = localSettingsStorage('tessera.panel.v1');
+const store = createPanelStore(initialPanelState(host, storage));
+const workerUrl = new URL('./pixelate-worker.js', import.meta.url);
+const startWorker = () => new Worker(workerUrl, { type: 'module', name: 'tessera-pixelate' });
+const panelController = new PanelController({
+  store,
+  host,
+  compute: createWorkerCompute(startWorker),
+  previewCompute: createWorkerCompute(startWorker),
+  storage,
+});
+
+const editor = document.createElement('tessera-editor');
+const panel = document.createElement('tessera-panel');
+editor.append(panel);
+document.body.append(editor);
+
+panel.state = store.get();
+store.subscribe((state) => { panel.state = state; });
+panelController.connect(panel);
+
+const showError = (error: TesseraError) => store.update({ error: { code: error.code, message: error.userMessage } });
+const editorController = new EditorController({ document: doc, view: editor, showError });
+editorController.connect();
+// The preview follows the target: another layer, another selection, an undo.
+doc.subscribe(() => panelController.schedulePreview());
+
+// A sample photo, so a newcomer sees something at once.
+void fetch('./sample.jpg')
+  .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(`sample: HTTP ${response.status}`))))
+  .then((blob) => editorController.openFile(new File([blob], 'coffee.jpg', { type: 'image/jpeg' }), 'open'))
+  .catch(() => panelController.schedulePreview()); // no sample: the empty canvas explains how to open one
+
+// For the browser tests and the curious: the live document and panel state.
+Object.assign(window, { tessera: { document: doc, store } });

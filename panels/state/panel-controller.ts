@@ -1,0 +1,209 @@
+import { pngDataUrl } from '../../src/core/codecs/base64.js';
+import { encodePng } from '../../src/core/codecs/png.js';
+import { TesseraError, toTesseraError } from '../../src/core/errors.js';
+import { parsePalette } from '../../src/core/palette/palette-file.js';
+import { paletteFromHex, paletteToHex, type Palette } from '../../src/core/palette/palette.js';
+import { PALETTE_PRESETS } from '../../src/core/palette/presets.js';
+import { runCommand, type CommandContext, type CommandProgress } from '../../src/commands/command-context.js';
+import { extractPaletteCommand } from '../../src/commands/extract-palette.js';
+import { pixelateCommand, resolvePixelateRequest, type PixelateCompute } from '../../src/commands/pixelate.js';
+import { resolveGrid } from '../../src/core/pixelate/options.js';
+import type { Host } from '../../src/hosts/host.js';
+import { DEFAULT_SETTINGS, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
+import type { PanelStore } from './panel-store.js';
+import { restoreSettings, type SettingsStorage } from './saved-settings.js';
+
+
+export interface PanelControllerOptions {
+  readonly store: PanelStore;
+  readonly host: Host;
+  /** Runs Apply; a Worker in browsers. */
+  readonly compute: PixelateCompute;
+  /** Runs the live preview; separate from `compute` so cancelling one never stops the other. */
+  readonly previewCompute: PixelateCompute;
+  readonly storage: SettingsStorage;
+}
+
+/** Seed for palette extraction: fixed, so "Extract 16 colours" gives the same palette every time. */
+const EXTRACT_SEED = 1;
+const PREVIEW_DELAY_MS = 150;
+/** Past this a preview costs seconds and shows nothing a 300 px panel can display. */
+const MAX_PREVIEW_CELLS = 512 * 512;
+
+export const PRESET_ENTRIES: readonly PaletteEntry[] = PALETTE_PRESETS.map((p) => ({
+  id: p.id,
+  name: p.name,
+  colors: paletteToHex(p.palette),
+  source: 'preset',
+}));
+
+/** The panel's first state: saved settings and palettes restored, nothing running. */
+export function initialPanelState(host: Host, storage: SettingsStorage): PanelState {
+  const { settings, customPalettes } = restoreSettings(storage.load());
+  const palettes = [...PRESET_ENTRIES, ...customPalettes];
+  return {
+    capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models: false },
+    settings: palettes.some((p) => p.id === settings.paletteId) ? settings : { ...settings, paletteId: DEFAULT_SETTINGS.paletteId },
+    palettes,
+    preview: { kind: 'none', reason: 'Select a layer to see a preview.' },
+    job: null,
+    error: null,
+    notice: null,
+  };
+}
+
+/**
+ * The one place that turns the panel's intents into commands: it listens at the panel's root,
+ * runs commands through runCommand, and writes progress, results and errors into the store. It
+ * owns the AbortController behind Cancel. Components hold no logic; hosts know nothing of it.
+ */
+export class PanelController {
+  private job: AbortController | null = null;
+  private preview: AbortController | null = null;
+  private previewTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: PanelControllerOptions) {}
+
+  /** Listen for the panel's events on `root`; returns the function that stops listening. */
+  connect(root: HTMLElement): () => void {
+    const handlers: { [K in keyof PanelEventMap]: (e: PanelEventMap[K]) => void } = {
+      'tessera-change': (e) => this.changeSettings(e.detail),
+      'tessera-input': (e) => this.changeSettings(e.detail, { persist: false }),
+      'tessera-apply': () => void this.apply(),
+      'tessera-cancel': () => this.cancel(),
+      'tessera-import-palette': (e) => this.importPalette(e.detail.fileName, e.detail.bytes),
+      'tessera-extract-palette': (e) => void this.extractPalette(e.detail.colors),
+      'tessera-remove-palette': (e) => this.removePalette(e.detail.id),
+      'tessera-dismiss': () => this.options.store.update({ error: null, notice: null }),
+    };
+    const entries = Object.entries(handlers) as [string, EventListener][];
+    for (const [name, handler] of entries) root.addEventListener(name, handler);
+    return () => {
+      for (const [name, handler] of entries) root.removeEventListener(name, handler);
+      this.cancel();
+      this.preview?.abort();
+    };
+  }
+
+  changeSettings(patch: Partial<PixelateSettings>, { persist = true } = {}): void {
+    const { store } = this.options;
+    store.update((s) => ({ settings: { ...s.settings, ...patch } }));
+    if (persist) this.save();
+    this.schedulePreview();
+  }
+
+  /** Pixelate the target into a new layer. */
+  async apply(): Promise<void> {
+    const { store, host, compute } = this.options;
+    if (this.job) return; // one job at a time; the button is disabled meanwhile
+    const outcome = await this.runJob('Pixelate', (ctx) => pixelateCommand(host, resolvePixelateRequest(this.request()), ctx, compute));
+    if (!outcome) return;
+    const steps = outcome.historySteps === 1 ? '1 undo step' : `${outcome.historySteps} undo steps`;
+    store.update({ notice: `Added “${outcome.layerName}” (${steps}).` });
+  }
+
+  cancel(): void {
+    this.job?.abort();
+  }
+
+  async extractPalette(colors: number): Promise<void> {
+    const { host } = this.options;
+    if (this.job) return;
+    const palette = await this.runJob('Extract palette', (ctx) => extractPaletteCommand(host, { colors, seed: EXTRACT_SEED }, ctx));
+    if (palette) this.addCustomPalette(palette, 'extracted', `Extracted ${palette.rgb.length / 3} colours from the layer.`);
+  }
+
+  importPalette(fileName: string, bytes: Uint8Array): void {
+    try {
+      const { value, warnings } = parsePalette(bytes, { fileName });
+      this.addCustomPalette(value, 'imported', warnings.length ? `Imported “${value.name}”. ${warnings.join(' ')}` : `Imported “${value.name}”.`);
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  removePalette(id: string): void {
+    this.options.store.update((s) => ({
+      palettes: s.palettes.filter((p) => p.id !== id || p.source === 'preset'),
+      settings: s.settings.paletteId === id ? { ...s.settings, paletteId: DEFAULT_SETTINGS.paletteId } : s.settings,
+    }));
+    this.save();
+    this.schedulePreview();
+  }
+
+  /** The target or the settings changed: recompute the grid-size preview, shortly and once. */
+  schedulePreview(): void {
+    if (this.previewTimer !== null) clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => {
+      this.previewTimer = null;
+      void this.renderPreview();
+    }, PREVIEW_DELAY_MS);
+  }
+
+  private async renderPreview(): Promise<void> {
+    const { store, host, previewCompute } = this.options;
+    this.preview?.abort();
+    const controller = (this.preview = new AbortController());
+    store.update({ preview: { kind: 'busy' } });
+    const outcome = await runCommand(async (ctx) => {
+      const options = resolvePixelateRequest(this.request());
+      const target = await host.readTarget(ctx.signal);
+      const grid = resolveGrid(options.grid, target.image.width, target.image.height);
+      if (grid.width * grid.height > MAX_PREVIEW_CELLS) {
+        throw new TesseraError('invalid-input', `No preview for a ${grid.width}×${grid.height} grid (the panel previews up to 512×512 cells); Apply still works.`);
+      }
+      const result = await previewCompute(target.image, { ...options, output: 'grid' }, { signal: ctx.signal });
+      return { result, dataUrl: pngDataUrl(encodePng(result.grid)) };
+    }, { signal: controller.signal });
+    if (controller !== this.preview) return; // a newer preview has started
+    this.preview = null;
+    if (outcome.ok) {
+      const { result, dataUrl } = outcome.value;
+      store.update({ preview: { kind: 'ready', dataUrl, width: result.grid.width, height: result.grid.height, colorsUsed: result.colorsUsed } });
+    } else if (outcome.error.code !== 'cancelled') {
+      store.update({ preview: { kind: 'none', reason: outcome.error.userMessage } });
+    }
+  }
+
+  /** Runs one job with progress and Cancel; returns its value, or null after showing why it failed. */
+  private async runJob<T>(label: string, run: (ctx: CommandContext) => Promise<T>): Promise<T | null> {
+    const { store } = this.options;
+    const controller = (this.job = new AbortController());
+    store.update({ job: { label, stage: 'read', fraction: 0 }, error: null, notice: null });
+    const onProgress = (p: CommandProgress) => store.update({ job: { label, stage: p.stage, fraction: p.fraction } });
+    const outcome = await runCommand(run, { signal: controller.signal, onProgress });
+    this.job = null;
+    store.update({ job: null });
+    if (outcome.ok) return outcome.value;
+    if (outcome.error.code === 'cancelled') store.update({ notice: 'Cancelled: nothing was changed.' });
+    else this.showError(outcome.error);
+    return null;
+  }
+
+  private request() {
+    const { settings, palettes } = this.options.store.get();
+    const entry = palettes.find((p) => p.id === settings.paletteId) ?? PRESET_ENTRIES[0];
+    return { ...settings, palette: paletteFromHex(entry.name, entry.colors), seed: EXTRACT_SEED };
+  }
+
+  private addCustomPalette(palette: Palette, source: 'imported' | 'extracted', notice: string): void {
+    const { palettes } = this.options.store.get();
+    // Ids outlive the session (they are saved), so the next one follows the highest saved.
+    const used = palettes.map((p) => Number(/^custom-(\d+)$/.exec(p.id)?.[1] ?? 0));
+    const id = `custom-${Math.max(0, ...used) + 1}`;
+    const entry: PaletteEntry = { id, name: palette.name, colors: paletteToHex(palette), source };
+    this.options.store.update((s) => ({ palettes: [...s.palettes, entry], settings: { ...s.settings, paletteId: id }, notice, error: null }));
+    this.save();
+    this.schedulePreview();
+  }
+
+  private showError(e: unknown): void {
+    const error = e instanceof TesseraError ? e : toTesseraError(e);
+    this.options.store.update({ error: { code: error.code, message: error.userMessage } });
+  }
+
+  private save(): void {
+    const { settings, palettes } = this.options.store.get();
+    this.options.storage.save({ version: 1, settings, customPalettes: palettes.filter((p) => p.source !== 'preset') });
+  }
+}

@@ -1,0 +1,50 @@
+import { DITHER_METHODS, DOWNSCALE_METHODS } from '../../src/core/pixelate/options.js';
+import { DEFAULT_SETTINGS, type PaletteEntry, type PixelateSettings } from './panel-state.js';
+
+/** Where the panel keeps settings between visits (localStorage in browsers, a file in UXP later). */
+export interface SettingsStorage {
+  load(): unknown;
+  save(value: SavedSettings): void;
+}
+
+export interface SavedSettings {
+  readonly version: 1;
+  readonly settings: PixelateSettings;
+  readonly customPalettes: readonly PaletteEntry[];
+}
+
+/**
+ * Whatever was stored, made safe: unknown or out-of-range values fall back to the defaults one
+ * field at a time, so an old or hand-edited entry never breaks the panel.
+ */
+export function restoreSettings(raw: unknown): { settings: PixelateSettings; customPalettes: PaletteEntry[] } {
+  const saved = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const s = (typeof saved.settings === 'object' && saved.settings !== null ? saved.settings : {}) as Record<string, unknown>;
+  const num = (key: keyof PixelateSettings, min: number, max: number, integer: boolean): number => {
+    const v = s[key];
+    return typeof v === 'number' && v >= min && v <= max && (!integer || Number.isInteger(v)) ? v : (DEFAULT_SETTINGS[key] as number);
+  };
+  const settings: PixelateSettings = {
+    paletteId: typeof s.paletteId === 'string' ? s.paletteId : DEFAULT_SETTINGS.paletteId,
+    gridMode: s.gridMode === 'cell-size' ? 'cell-size' : 'cells',
+    cells: num('cells', 1, 4096, true),
+    cellSize: num('cellSize', 1, 4096, true),
+    downscale: DOWNSCALE_METHODS.find((m) => m === s.downscale) ?? DEFAULT_SETTINGS.downscale,
+    dither: DITHER_METHODS.find((m) => m === s.dither) ?? DEFAULT_SETTINGS.dither,
+    ditherStrength: num('ditherStrength', 0, 1, false),
+    alphaThreshold: num('alphaThreshold', 0, 1, false),
+    cleanup: typeof s.cleanup === 'boolean' ? s.cleanup : DEFAULT_SETTINGS.cleanup,
+    extractColors: num('extractColors', 2, 256, true),
+  };
+  const customPalettes = (Array.isArray(saved.customPalettes) ? saved.customPalettes : []).filter(isPaletteEntry);
+  return { settings, customPalettes };
+}
+
+function isPaletteEntry(v: unknown): v is PaletteEntry {
+  const e = v as PaletteEntry;
+  return (
+    typeof e === 'object' && e !== null && typeof e.id === 'string' && typeof e.name === 'string' &&
+    (e.source === 'imported' || e.source === 'extracted') && Array.isArray(e.colors) &&
+    e.colors.length >= 1 && e.colors.length <= 256 && e.colors.every((c) => typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c))
+  );
+}
