@@ -76,25 +76,37 @@ function boxDownscale(src: RgbaImage, width: number, height: number): Float32Arr
       const wy = (y === ys.lo[cy] ? ys.wLo[cy] : y === ys.hi[cy] - 1 ? ys.wHi[cy] : 1) * norm;
       const base = y * src.width * 4;
       for (let cx = 0; cx < width; cx++) {
+        const lo = xs.lo[cx], hi = xs.hi[cx], k = cx * 4;
+        // Interior pixels count fully; the first and last carry their overlap (added below).
         let r = 0, g = 0, b = 0, a = 0;
-        const lo = xs.lo[cx], hi = xs.hi[cx];
-        for (let x = lo, i = base + lo * 4; x < hi; x++, i += 4) {
+        for (let i = base + (lo + 1) * 4, end = base + (hi - 1) * 4; i < end; i += 4) {
           const alpha = d[i + 3];
-          if (alpha === 0) continue;
-          let w = x === lo ? xs.wLo[cx] : x === hi - 1 ? xs.wHi[cx] : 1;
-          if (alpha !== 255) w *= alpha / 255;
-          r += lin[d[i]] * w;
-          g += lin[d[i + 1]] * w;
-          b += lin[d[i + 2]] * w;
-          a += w;
+          if (alpha === 255) {
+            r += lin[d[i]]; g += lin[d[i + 1]]; b += lin[d[i + 2]]; a += 1;
+          } else if (alpha !== 0) {
+            const w = alpha / 255;
+            r += lin[d[i]] * w; g += lin[d[i + 1]] * w; b += lin[d[i + 2]] * w; a += w;
+          }
         }
-        const k = cx * 4;
         row[k] = r; row[k + 1] = g; row[k + 2] = b; row[k + 3] = a;
+        addWeightedPixel(row, k, d, base + lo * 4, xs.wLo[cx]);
+        if (hi - lo > 1) addWeightedPixel(row, k, d, base + (hi - 1) * 4, xs.wHi[cx]);
       }
       for (let k = 0; k < row.length; k++) out[outRow + k] += row[k] * wy;
     }
   }
   return out;
+}
+
+/** Adds pixel `i` of `d` (premultiplied, linear) into `row` at `k` with weight `w`. */
+function addWeightedPixel(row: Float64Array, k: number, d: Uint8ClampedArray, i: number, w: number): void {
+  const alpha = d[i + 3];
+  if (alpha === 0) return;
+  const wa = (w * alpha) / 255;
+  row[k] += SRGB_TO_LINEAR[d[i]] * wa;
+  row[k + 1] += SRGB_TO_LINEAR[d[i + 1]] * wa;
+  row[k + 2] += SRGB_TO_LINEAR[d[i + 2]] * wa;
+  row[k + 3] += wa;
 }
 
 /**

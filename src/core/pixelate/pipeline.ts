@@ -98,6 +98,7 @@ function* scaleOutput(grid: RgbaImage, indices: Int16Array, src: RgbaImage, opti
   return out;
 }
 
+/** Rows [from, to) of the output: each new cell row drawn as runs of one colour, repeats copied. */
 function drawCellRows(px32: Uint32Array, width: number, from: number, to: number, xs: Int32Array, ys: Int32Array, indices: Int16Array, gridWidth: number, colours: Uint32Array): void {
   for (let y = from; y < to; y++) {
     const row = y * width;
@@ -106,9 +107,14 @@ function drawCellRows(px32: Uint32Array, width: number, from: number, to: number
       continue;
     }
     const cellRow = ys[y] * gridWidth;
-    for (let x = 0; x < width; x++) {
-      const idx = indices[cellRow + xs[x]];
-      if (idx >= 0) px32[row + x] = colours[idx];
+    let start = 0;
+    while (start < width) {
+      const cell = xs[start];
+      let end = start + 1;
+      while (end < width && xs[end] === cell) end++;
+      const idx = indices[cellRow + cell];
+      if (idx >= 0) px32.fill(colours[idx], row + start, row + end);
+      start = end;
     }
   }
 }
