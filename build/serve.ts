@@ -1,6 +1,7 @@
 /**
  * `npm start`: build everything, then serve the standalone editor with the Tessera panel on
- * http://localhost:4173 (PORT overrides). Ctrl+C stops it.
+ * http://localhost:4173 (PORT overrides). `--photopea` serves the Photopea plugin page instead,
+ * for developing against Photopea (docs/photopea.md). Ctrl+C stops it.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +18,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 try {
   await buildAll({ watch: process.argv.includes('--watch') });
-  const server = await startStaticServer(path.join(root, 'dist/standalone'), port);
-  console.log(`\nTessera editor: ${server.url}\n(the sample photo opens with it; Ctrl+C stops the server)`);
+  const photopea = process.argv.includes('--photopea');
+  const server = await startStaticServer(path.join(root, photopea ? 'dist/photopea' : 'dist/standalone'), port);
+  console.log(
+    photopea
+      ? `\nTessera plugin page for Photopea: ${server.url}\n(add it as a plugin URL in Photopea, see docs/photopea.md; Ctrl+C stops the server)`
+      : `\nTessera editor: ${server.url}\n(the sample photo opens with it; Ctrl+C stops the server)`,
+  );
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
