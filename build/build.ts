@@ -52,6 +52,31 @@ const TARGETS: Record<string, Target> = {
   'pixelate-worker': {
     options: { entryPoints: ['panels/workers/pixelate-worker.ts'], outfile: 'dist/standalone/pixelate-worker.js', platform: 'browser', format: 'esm' },
   },
+  // The Photopea plugin: a normal web page that Photopea opens in an iframe and talks to with
+  // postMessage. Browser ESM, with the same worker beside it.
+  photopea: {
+    options: { entryPoints: ['panels/entries/photopea.ts'], outfile: 'dist/photopea/app.js', platform: 'browser', format: 'esm' },
+    copy: [
+      ['panels/entries/photopea.html', 'dist/photopea/index.html'],
+      ['assets/icons/tessera-96.png', 'dist/photopea/icon.png'],
+    ],
+  },
+  'photopea-worker': {
+    options: { entryPoints: ['panels/workers/pixelate-worker.ts'], outfile: 'dist/photopea/pixelate-worker.js', platform: 'browser', format: 'esm' },
+  },
+  // The Photoshop UXP plugin: UXP runs classic scripts and provides `require` for its own
+  // modules, so one IIFE with `photoshop` and `uxp` left to UXP. No Worker exists there: the
+  // pipeline runs sliced on the panel's thread.
+  uxp: {
+    options: { entryPoints: ['panels/entries/uxp.ts'], outfile: 'dist/uxp/index.js', platform: 'browser', format: 'iife', external: ['photoshop', 'uxp'] },
+    copy: [
+      ['manifest.json', 'dist/uxp/manifest.json'],
+      ['panels/entries/uxp.html', 'dist/uxp/index.html'],
+      // UXP looks an icon up as <name>@<scale>x.png: manifest "icons/tessera.png" at scales 1 and 2.
+      ['assets/icons/tessera-24.png', 'dist/uxp/icons/tessera@1x.png'],
+      ['assets/icons/tessera-48.png', 'dist/uxp/icons/tessera@2x.png'],
+    ],
+  },
 };
 
 export async function buildAll({ watch = false, only }: { watch?: boolean; only?: readonly string[] } = {}): Promise<void> {

@@ -1,0 +1,82 @@
+/// <reference path="../../types/uxp.d.ts" />
+/**
+ * The Photoshop UXP plugin: the Tessera panel and the "Pixelate layer" and "Upscale canvas"
+ * commands (manifest.json). The only file that requires 'photoshop' and 'uxp'; it wires the
+ * PhotoshopHost, the store and the PanelController, and holds no logic of its own. UXP has no
+ * Worker, so the pipeline runs in this thread, sliced (computeInThread → runSliced).
+ */
+import '../components/tessera-panel.js';
+import { action, app, core, imaging } from 'photoshop';
+import { entrypoints } from 'uxp';
+import { computeInThread } from '../../src/commands/pixelate.js';
+import { PhotoshopHost } from '../../src/hosts/photoshop/photoshop-host.js';
+import { PanelController, initialPanelState } from '../state/panel-controller.js';
+import { createPanelStore } from '../state/panel-store.js';
+import { localSettingsStorage } from './local-settings.js';
+
+/** Entrypoint ids: the same strings as in manifest.json (a test checks). */
+const PANEL_ID = 'tessera';
+const COMMAND_IDS = { pixelateLayer: 'pixelateLayer', upscaleCanvas: 'upscaleCanvas' } as const;
+
+/** Photoshop events after which the target may have changed: another layer, document or edit. */
+const TARGET_EVENTS = ['select', 'historyStateChanged', 'open', 'close'];
+
+const UPSCALE_NEEDS_MODEL =
+  'Upscale canvas needs an upscaling model, and Tessera cannot download models yet. ' +
+  'Open the Tessera panel (Plugins › Tessera) to pixelate a layer instead.';
+
+const host = new PhotoshopHost({ app, core, imaging });
+const storage = localSettingsStorage('tessera.panel.v1');
+const store = createPanelStore(initialPanelState(host, storage));
+const controller = new PanelController({ store, host, compute: computeInThread, previewCompute: computeInThread, storage });
+const panel = document.createElement('tessera-panel');
+
+// Called once and first thing: UXP throws if setup comes late or twice (hosts.md §2.2).
+entrypoints.setup({
+  panels: {
+    [PANEL_ID]: {
+      create: (rootNode) => mountPanel(rootNode),
+      show: () => controller.schedulePreview(),
+    },
+  },
+  commands: {
+    [COMMAND_IDS.pixelateLayer]: () => pixelateLayer(),
+    [COMMAND_IDS.upscaleCanvas]: () => app.showAlert(UPSCALE_NEEDS_MODEL),
+  },
+});
+
+function mountPanel(rootNode: HTMLElement): void {
+  if (panel.isConnected) return;
+  panel.theme = hostTheme();
+  document.theme?.onUpdated?.addListener(() => (panel.theme = hostTheme()));
+  panel.state = store.get();
+  store.subscribe((state) => (panel.state = state));
+  controller.connect(panel);
+  rootNode.append(panel);
+  // Keep the preview on the current target; failing to listen costs only that, so say it in the panel.
+  action.addNotificationListener(TARGET_EVENTS, () => controller.schedulePreview()).catch((e: unknown) => {
+    store.update({ notice: `The preview will not follow layer changes by itself (${e instanceof Error ? e.message : String(e)}); change a setting to refresh it.` });
+  });
+  controller.schedulePreview();
+}
+
+/**
+ * The menu command: Pixelate with the panel's saved settings, through the same controller as
+ * Apply (one job at a time, progress in the panel if it is open). The panel may be closed, so
+ * failures are also shown as a Photoshop alert.
+ */
+async function pixelateLayer(): Promise<void> {
+  if (store.get().job) {
+    await app.showAlert('Tessera is already working on a layer. Wait for it to finish, or cancel it in the Tessera panel.');
+    return;
+  }
+  await controller.apply();
+  const { error } = store.get();
+  if (error) await app.showAlert(error.message);
+}
+
+/** Photoshop's four UI themes, mapped onto the panel's two; dark where UXP does not say. */
+function hostTheme(): 'light' | 'dark' {
+  const theme = document.theme?.getCurrent();
+  return theme === 'light' || theme === 'lightest' ? 'light' : 'dark';
+}
