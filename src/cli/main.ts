@@ -1,6 +1,7 @@
 import { toTesseraError } from '../core/errors.js';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
+import { MODELS_HELP, modelsCommand } from './models-command.js';
 import { PALETTE_HELP, paletteCommand } from './palette-command.js';
 import { PIXELATE_HELP, pixelateCommand } from './pixelate-command.js';
 
@@ -11,6 +12,7 @@ const HELP = `Usage: tessera COMMAND [options]
 Commands:
   pixelate IN -o OUT [options]   turn an image into pixel art (tessera pixelate --help)
   palette list|show|extract      built-in palettes, palette files, palette extraction
+  models list|pull|verify|rm     AI models: what is installed, download one (on request only), check, delete
 
   --help, -h       this help (also after a command)
   --version        the version
@@ -21,6 +23,7 @@ Example: tessera pixelate photo.jpg -o sprite.png --grid 64 --palette pico-8 --d
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number> | number; help: string }> = {
   pixelate: { run: pixelateCommand, help: PIXELATE_HELP },
   palette: { run: paletteCommand, help: PALETTE_HELP },
+  models: { run: modelsCommand, help: MODELS_HELP },
 };
 
 /**
