@@ -3,11 +3,12 @@ import { USAGE, parseBenchArgs, type BenchArgs } from './args.js';
 import { createImageSet } from './images.js';
 import type { Suite, TargetResult } from './suite.js';
 import { extractSuite } from './suites/extract.js';
+import { refineSuite } from './suites/refine.js';
 import { fullResFsSuite } from './suites/fullres-fs.js';
 import { pixelateSuite } from './suites/pixelate.js';
 import { printTable } from './table.js';
 
-const SUITES: readonly Suite[] = [pixelateSuite, fullResFsSuite, extractSuite];
+const SUITES: readonly Suite[] = [pixelateSuite, fullResFsSuite, extractSuite, refineSuite];
 
 function main(): void {
   let args: BenchArgs;

@@ -10,3 +10,4 @@ export { TesseraPreview } from './tessera-preview.js';
 export { TesseraProgress } from './tessera-progress.js';
 export { TesseraSection } from './tessera-section.js';
 export { TesseraSlider, type SliderSetting } from './tessera-slider.js';
+export { TesseraRefineControls } from './tessera-refine-controls.js';

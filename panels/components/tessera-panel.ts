@@ -12,6 +12,7 @@ import './tessera-grid-size.js';
 import './tessera-palette-picker.js';
 import './tessera-preview.js';
 import './tessera-progress.js';
+import './tessera-refine-controls.js';
 import './tessera-section.js';
 
 const NEEDS_MODEL = 'Needs a model — the model manager arrives with the Generate feature.';
@@ -58,7 +59,14 @@ export class TesseraPanel extends LitElement {
             ></tessera-palette-picker>
           </div>
           <div class="group">
-            <tessera-dither-controls .dither=${settings.dither} .strength=${settings.ditherStrength}></tessera-dither-controls>
+            <tessera-refine-controls
+              .refine=${settings.refine}
+              .iterations=${settings.refineIterations}
+              .faithfulness=${settings.faithfulness}
+            ></tessera-refine-controls>
+            ${settings.refine
+              ? nothing
+              : html`<tessera-dither-controls .dither=${settings.dither} .strength=${settings.ditherStrength}></tessera-dither-controls>`}
           </div>
           <div class="group">
             <tessera-cell-options

@@ -72,6 +72,9 @@ export const DEFAULT_SETTINGS: PixelateSettings = {
   ditherStrength: 1,
   alphaThreshold: 0.5,
   cleanup: false,
+  refine: false,
+  refineIterations: 500,
+  faithfulness: 0.5,
   extractColors: 16,
 };
 

@@ -34,6 +34,9 @@ export function restoreSettings(raw: unknown): { settings: PixelateSettings; cus
     ditherStrength: num('ditherStrength', 0, 1, false),
     alphaThreshold: num('alphaThreshold', 0, 1, false),
     cleanup: typeof s.cleanup === 'boolean' ? s.cleanup : DEFAULT_SETTINGS.cleanup,
+    refine: typeof s.refine === 'boolean' ? s.refine : DEFAULT_SETTINGS.refine,
+    refineIterations: num('refineIterations', 1, 10000, true),
+    faithfulness: num('faithfulness', 0, 1, false),
     extractColors: num('extractColors', 2, 256, true),
   };
   const customPalettes = (Array.isArray(saved.customPalettes) ? saved.customPalettes : []).filter(isPaletteEntry);

@@ -26,7 +26,12 @@ Turn a PNG or JPEG into pixel art with a palette and a grid. Writes PNG (or JPEG
   --alpha T                a cell is opaque when at least T (0..1) of it is covered       [0.5]
   --cleanup                replace orphan cells (no neighbour shares their colour)
   --scale original|grid|N  output size: the input's size, one pixel per cell, or N px per cell [original]
-  --seed S                 seed for palette extraction                                  [1]
+  --seed S                 seed for palette extraction and Refine                       [1]
+  --refine                 optimise the whole grid's palette choices together (SD-πXL-style)
+                           instead of mapping cell by cell; replaces --dither
+  --iterations N           Refine's optimiser steps                                     [500]
+  --faithfulness F         Refine: 0 = drawn (flat areas, clean shapes) … 1 = faithful tone [0.5]
+  --prior MODEL            Refine guided by a diffusion model (needs the models feature)
 
 Example: tessera pixelate photo.jpg -o sprite.png --grid 64 --palette sweetie-16 --dither bayer4
 `;
@@ -44,10 +49,23 @@ export async function pixelateCommand(argv: string[], io: CliIo): Promise<number
     cleanup: { type: 'boolean' },
     scale: { type: 'string' },
     seed: { type: 'string' },
+    refine: { type: 'boolean' },
+    iterations: { type: 'string' },
+    faithfulness: { type: 'string' },
+    prior: { type: 'string' },
   });
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'pixelate needs an input image.' : 'pixelate takes one input image.');
   if (!values.output) throw usageError('pixelate needs an output file: -o OUT.png');
   if (values.grid !== undefined && values.cell !== undefined) throw usageError('Give --grid or --cell, not both.');
+  if (!values.refine && (values.iterations !== undefined || values.faithfulness !== undefined || values.prior !== undefined)) {
+    throw usageError('--iterations, --faithfulness and --prior go with --refine.');
+  }
+  if (values.prior !== undefined) {
+    throw new TesseraError(
+      'model-missing',
+      `Refine with a diffusion prior ("${values.prior}") needs the Generate models, which this version cannot run yet. Run without --prior: Refine works on its own.`,
+    );
+  }
   const input = positionals[0];
   const output = values.output;
   const outputFormat = outputFormatOf(output);
@@ -62,6 +80,12 @@ export async function pixelateCommand(argv: string[], io: CliIo): Promise<number
     cleanup: values.cleanup ?? false,
     output: parseScaleArg(values.scale ?? 'original'),
     seed: values.seed === undefined ? 1 : parseNumberArg('--seed', values.seed),
+    refine: values.refine
+      ? {
+          iterations: values.iterations === undefined ? 500 : parseNumberArg('--iterations', values.iterations),
+          faithfulness: values.faithfulness === undefined ? 0.5 : parseNumberArg('--faithfulness', values.faithfulness),
+        }
+      : null,
   });
 
   const started = performance.now();
@@ -73,7 +97,8 @@ export async function pixelateCommand(argv: string[], io: CliIo): Promise<number
   if (outputFormat === 'jpeg') io.stderr('tessera: warning: JPEG blurs the edges of pixel art and adds colours; PNG keeps them exact.\n');
   io.stdout(
     `Wrote ${output} (${result.image.width}×${result.image.height}, grid ${result.grid.width}×${result.grid.height}, ` +
-      `${result.palette.name} (${paletteSize(result.palette)} colours, ${result.colorsUsed} used), dither ${options.dither}, ` +
+      `${result.palette.name} (${paletteSize(result.palette)} colours, ${result.colorsUsed} used), ` +
+      `${options.refine ? `refine ${options.refine.iterations} iterations` : `dither ${options.dither}`}, ` +
       `seed ${options.seed}) in ${Math.round(ms)} ms\n`,
   );
   return 0;

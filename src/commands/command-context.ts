@@ -41,6 +41,7 @@ const STAGE_WEIGHTS: readonly (readonly [Stage, number])[] = [
   ['downscale', 0.3],
   ['map', 0.2],
   ['dither', 0.2],
+  ['refine', 0.2],
   ['cleanup', 0.05],
   ['upscale', 0.1],
   ['encode', 0.05],

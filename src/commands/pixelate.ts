@@ -25,6 +25,11 @@ export interface PixelateRequest {
   readonly alphaThreshold: number;
   readonly cleanup: boolean;
   readonly seed: number;
+  /** Refine instead of dithering (see RefineSettings in core); off when false. */
+  readonly refine: boolean;
+  readonly refineIterations: number;
+  /** 0..1 */
+  readonly faithfulness: number;
 }
 
 /** Validated core options for a request (throws `invalid-input` naming the field). Defaults live in core. */
@@ -38,6 +43,7 @@ export function resolvePixelateRequest(request: PixelateRequest): PixelateOption
     alphaThreshold: request.alphaThreshold,
     cleanup: request.cleanup,
     seed: request.seed,
+    refine: request.refine ? { iterations: request.refineIterations, faithfulness: request.faithfulness } : null,
   });
 }
 
@@ -88,10 +94,11 @@ export async function pixelateCommand(
 /** "Pixelate · PICO-8 · 64×48 · bayer4", plus the seed when the palette was extracted (it shaped the result). */
 export function pixelateLayerName(result: Pick<PixelateResult, 'palette' | 'grid'>, options: PixelateOptions): string {
   const palette = options.palette.kind === 'fixed' ? result.palette.name : `auto ${options.palette.colors}`;
-  const parts = ['Pixelate', palette, `${result.grid.width}×${result.grid.height}`, options.dither];
+  const method = options.refine ? `refine ${options.refine.iterations}` : options.dither;
+  const parts = ['Pixelate', palette, `${result.grid.width}×${result.grid.height}`, method];
   if (options.downscale !== 'area') parts.push(options.downscale);
   if (options.cleanup) parts.push('cleanup');
-  if (options.palette.kind === 'extract') parts.push(`seed ${options.seed}`);
+  if (options.palette.kind === 'extract' || options.refine) parts.push(`seed ${options.seed}`);
   return parts.join(' · ');
 }
 

@@ -1,7 +1,7 @@
 import { TesseraError } from './errors.js';
 
 /** Named stages of long work; the command maps them onto one progress bar. */
-export type Stage = 'decode' | 'downscale' | 'extract' | 'map' | 'dither' | 'cleanup' | 'upscale' | 'encode';
+export type Stage = 'decode' | 'downscale' | 'extract' | 'map' | 'dither' | 'refine' | 'cleanup' | 'upscale' | 'encode';
 
 /** `fraction` is 0..1 within `stage`. */
 export interface Progress {

@@ -11,7 +11,7 @@ import { MemoryHost } from '../fakes/memory-host.js';
 const pico = getPreset('pico-8').palette;
 const request = (patch: Partial<PixelateRequest> = {}): PixelateRequest => ({
   palette: pico, gridMode: 'cells', cells: 16, cellSize: 8, downscale: 'area', dither: 'bayer4',
-  ditherStrength: 1, alphaThreshold: 0.5, cleanup: false, seed: 1, ...patch,
+  ditherStrength: 1, alphaThreshold: 0.5, cleanup: false, seed: 1, refine: false, refineIterations: 50, faithfulness: 0.5, ...patch,
 });
 const ctx = () => ({ signal: new AbortController().signal });
 
@@ -52,6 +52,12 @@ describe('pixelate command', () => {
     await pixelateCommand(host, resolvePixelateRequest(request({ palette: { extract: 8 }, seed: 77, dither: 'none', cleanup: true })), ctx());
     expect(host.writes[0].name).toBe('Pixelate · auto 8 · 16×16 · none · cleanup · seed 77');
     expect(colourSet(host.writes[0].image).colours.size).toBeLessThanOrEqual(8);
+  });
+
+  it('names a refined result after Refine and its seed', async () => {
+    const host = new MemoryHost({ image: hueSweepImage(32, 32), x: 0, y: 0, name: 'Photo' });
+    await pixelateCommand(host, resolvePixelateRequest(request({ cells: 8, refine: true, refineIterations: 20, seed: 5 })), ctx());
+    expect(host.writes[0].name).toBe('Pixelate · PICO-8 · 8×8 · refine 20 · seed 5');
   });
 
   it('reports progress from 0 to 1, never backwards, through read, compute and write', async () => {

@@ -35,6 +35,18 @@ export interface PixelateOptions {
   readonly cleanup: boolean;
   readonly output: OutputScale;
   readonly seed: number;
+  /**
+   * Optimise the cells' palette choices together (SD-πXL-style, src/core/refine) instead of
+   * mapping each cell on its own; replaces dithering. null: plain mapping/dithering.
+   */
+  readonly refine: RefineSettings | null;
+}
+
+export interface RefineSettings {
+  /** Optimiser steps, 1..10000. */
+  readonly iterations: number;
+  /** 0..1, "drawn ↔ faithful": low favours flat areas and clean shapes, high favours tone. */
+  readonly faithfulness: number;
 }
 
 export const DEFAULT_PIXELATE_OPTIONS = {
@@ -45,6 +57,7 @@ export const DEFAULT_PIXELATE_OPTIONS = {
   cleanup: false,
   output: 'original',
   seed: 1,
+  refine: null,
 } as const satisfies Partial<PixelateOptions>;
 
 /** The largest upscale factor we write: beyond this a result is all block, no picture. */
@@ -62,6 +75,10 @@ export function resolvePixelateOptions(raw: Partial<PixelateOptions> & Pick<Pixe
   if (typeof o.output === 'number') checkInteger('output scale', o.output, 1, MAX_OUTPUT_SCALE);
   else if (o.output !== 'original' && o.output !== 'grid') invalid(`Unknown output scale "${String(o.output)}". Use original, grid or a whole number.`);
   checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
+  if (o.refine) {
+    checkInteger('number of Refine iterations', o.refine.iterations, 1, 10000);
+    checkRange('faithfulness', o.refine.faithfulness, 0, 1);
+  }
   return o;
 }
 

@@ -7,6 +7,7 @@ import { runSliced, runSync, type RunContext, type Steps } from '../progress.js'
 import { cellOfPixel } from './cells.js';
 import { cleanupOrphans } from './cleanup.js';
 import { DITHERERS } from './dither.js';
+import { refineSteps } from '../refine/refine.js';
 import { DOWNSCALERS } from './downscale.js';
 import { resolveGrid, type PixelateOptions } from './options.js';
 
@@ -24,7 +25,8 @@ export interface PixelateResult {
 
 /**
  * Source image → pixel art: grid → palette (given or extracted) → per-cell colour → palette
- * mapping with optional dithering → binary alpha → optional orphan cleanup → output scale.
+ * mapping with optional dithering, or Refine's joint optimisation → binary alpha → optional
+ * orphan cleanup → output scale.
  * Pure and deterministic for the same source, options and seed.
  */
 export function* pixelateSteps(src: RgbaImage, options: PixelateOptions): Steps<PixelateResult> {
@@ -44,7 +46,9 @@ export function* pixelateSteps(src: RgbaImage, options: PixelateOptions): Steps<
   for (let i = 0; i < opaque.length; i++) opaque[i] = cells.coverage[i] > 0 && cells.coverage[i] >= options.alphaThreshold ? 1 : 0;
 
   const strength = options.dither === 'none' ? 0 : options.ditherStrength;
-  let indices = yield* DITHERERS[options.dither](cells, opaque, matcher, strength);
+  let indices = options.refine
+    ? yield* refineSteps(cells, opaque, matcher, { ...options.refine, seed: options.seed })
+    : yield* DITHERERS[options.dither](cells, opaque, matcher, strength);
   if (options.cleanup) indices = yield* cleanupOrphans(indices, size.width, size.height, matcher);
 
   const grid = renderIndices(indices, size.width, size.height, palette);

@@ -159,3 +159,20 @@ describe('pixelate: long jobs', () => {
   });
 });
 
+
+describe('pixelate: refine', () => {
+  it('replaces mapping with the optimiser: palette colours only, transparent cells kept, seeded', () => {
+    const sprite = discSprite(48, [0x29, 0xad, 0xff]);
+    const o = options({ grid: { kind: 'exact', width: 24, height: 24 }, refine: { iterations: 40, faithfulness: 0.5 }, output: 'grid', seed: 3 });
+    const a = pixelateImageSync(sprite, o);
+    const plain = pixelateImageSync(sprite, { ...o, refine: null });
+    for (let i = 0; i < a.indices.length; i++) expect(a.indices[i] < 0).toBe(plain.indices[i] < 0);
+    for (const c of colourSet(a.grid).colours) expect(picoSet.has(c)).toBe(true);
+    expect(pixelateImageSync(sprite, o).indices).toEqual(a.indices);
+  });
+
+  it('validates its settings', () => {
+    expect(() => options({ refine: { iterations: 0, faithfulness: 0.5 } })).toThrowError(/Refine iterations/);
+    expect(() => options({ refine: { iterations: 10, faithfulness: 2 } })).toThrowError(/faithfulness/);
+  });
+});

@@ -9,7 +9,7 @@ import { FakePhotoshop, type FakeDepth, type FakeDocument, type FakeLayer } from
 
 const request = (patch: Partial<PixelateRequest> = {}): PixelateRequest => ({
   palette: getPreset('pico-8').palette, gridMode: 'cells', cells: 16, cellSize: 8, downscale: 'area', dither: 'bayer4',
-  ditherStrength: 1, alphaThreshold: 0.5, cleanup: false, seed: 1, ...patch,
+  ditherStrength: 1, alphaThreshold: 0.5, cleanup: false, seed: 1, refine: false, refineIterations: 50, faithfulness: 0.5, ...patch,
 });
 const signal = () => new AbortController().signal;
 
