@@ -4,6 +4,7 @@ import type { CliIo } from './io.js';
 import { MODELS_HELP, modelsCommand } from './models-command.js';
 import { PALETTE_HELP, paletteCommand } from './palette-command.js';
 import { PIXELATE_HELP, pixelateCommand } from './pixelate-command.js';
+import { GENERATE_HELP, generateCommand } from './generate-command.js';
 
 declare const TESSERA_VERSION: string;
 
@@ -11,6 +12,7 @@ const HELP = `Usage: tessera COMMAND [options]
 
 Commands:
   pixelate IN -o OUT [options]   turn an image into pixel art (tessera pixelate --help)
+  generate IN -o OUT --prompt T  AI image over IN with SDXS (needs: tessera models pull sdxs-512-dreamshaper)
   palette list|show|extract      built-in palettes, palette files, palette extraction
   models list|pull|verify|rm     AI models: what is installed, download one (on request only), check, delete
 
@@ -22,6 +24,7 @@ Example: tessera pixelate photo.jpg -o sprite.png --grid 64 --palette pico-8 --d
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number> | number; help: string }> = {
   pixelate: { run: pixelateCommand, help: PIXELATE_HELP },
+  generate: { run: (argv, io) => generateCommand(argv, io), help: GENERATE_HELP },
   palette: { run: paletteCommand, help: PALETTE_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
 };

@@ -6,7 +6,7 @@ import { modelState, type ModelState } from './model-state.js';
 
 /**
  * `model-missing` that says which model, how big it is and how to get it. Never downloads: models
- * are fetched only when the user asks (`tessera models pull ID`, or the panel's model manager).
+ * are fetched only when the user asks (`tessera models pull ID`; the panel's model manager is still to come).
  */
 export function modelMissingError(state: ModelState): TesseraError {
   const { model } = state;
@@ -15,7 +15,7 @@ export function modelMissingError(state: ModelState): TesseraError {
   const missing = state.files.filter((f) => f.status !== 'installed').map((f) => f.file.name);
   return new TesseraError(
     'model-missing',
-    `The model ${model.name} (${model.id}, ${size}) is not installed${sofar}. Get it with "tessera models pull ${model.id}" or from the panel's model manager.`,
+    `The model ${model.name} (${model.id}, ${size}) is not installed${sofar}. Get it with "tessera models pull ${model.id}".`,
     { details: { modelId: model.id, totalBytes: state.totalBytes, bytesOnHand: state.bytesOnHand, missingFiles: missing } },
   );
 }
