@@ -127,7 +127,7 @@ describe('model-missing', () => {
     const model = findModel(loopbackManifest(server), 'tiny-vae');
     const e = (await requireModel(cache, model).catch((err: unknown) => err)) as TesseraError;
     expect(e.code).toBe('model-missing');
-    expect(e.userMessage).toBe('The model Tiny VAE (tiny-vae, 1.0 MB) is not installed. Get it with "tessera models pull tiny-vae" or from the panel\'s model manager.');
+    expect(e.userMessage).toBe('The model Tiny VAE (tiny-vae, 1.0 MB) is not installed. Get it with "tessera models pull tiny-vae".');
     expect(e.details).toMatchObject({ modelId: 'tiny-vae', missingFiles: ['vae_encoder/model.onnx', 'vae_decoder/model.onnx'] });
     await pullModel(cache, model, FAST);
     await expect(requireModel(cache, model)).resolves.toBeUndefined();
