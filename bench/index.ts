@@ -4,11 +4,12 @@ import { createImageSet } from './images.js';
 import type { Suite, TargetResult } from './suite.js';
 import { extractSuite } from './suites/extract.js';
 import { refineSuite } from './suites/refine.js';
+import { generateOverheadSuite } from './suites/generate-overhead.js';
 import { fullResFsSuite } from './suites/fullres-fs.js';
 import { pixelateSuite } from './suites/pixelate.js';
 import { printTable } from './table.js';
 
-const SUITES: readonly Suite[] = [pixelateSuite, fullResFsSuite, extractSuite, refineSuite];
+const SUITES: readonly Suite[] = [pixelateSuite, fullResFsSuite, extractSuite, refineSuite, generateOverheadSuite];
 
 function main(): void {
   let args: BenchArgs;

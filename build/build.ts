@@ -28,8 +28,9 @@ interface Target {
 
 /** Each artifact: what it is for and what differs from `common`. */
 const TARGETS: Record<string, Target> = {
-  // The `tessera` command: one ESM file for Node 20, every dependency inlined so the CLI starts
-  // without resolving node_modules. jpeg-js is CommonJS and expects `require`.
+  // The `tessera` command: one ESM file for Node 20 with its dependencies inlined, except
+  // onnxruntime-web, which finds its .wasm files beside its own module and so must load from
+  // node_modules (only Generate imports it, on first use). jpeg-js is CommonJS and expects `require`.
   cli: {
     options: {
       entryPoints: ['src/cli/tessera.ts'],
@@ -37,6 +38,7 @@ const TARGETS: Record<string, Target> = {
       platform: 'node',
       format: 'esm',
       target: 'node20',
+      external: ['onnxruntime-web'],
       banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
     },
   },

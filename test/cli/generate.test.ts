@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -174,6 +176,16 @@ describe('tessera generate', () => {
     expect([image.width, image.height]).toEqual([40, 24]);
     for (let i = 0; i < 40 * 24; i++) expect(image.data[i * 4 + 3]).toBe(i % 4 === 0 ? 0 : 255);
     expect(run.stdout).toContain('Generate · a cat · strength 1 · seed 42');
+  });
+
+  it('runs from the bundled CLI too: onnxruntime-web and its wasm load from node_modules', async () => {
+    const manifest = installTinyModels();
+    const bin = path.resolve(import.meta.dirname, '../../bin/tessera.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'generate', input, '-o', output, '--prompt', 'a cat', '--seed', '42', '--model', 'tiny-sdxs', '--manifest', manifest], {
+      env: { ...process.env, TESSERA_CACHE: cacheDir, HOME: path.join(dir, 'home') },
+    });
+    expect(stdout).toContain('Generate · a cat · strength 1 · seed 42');
+    expect(decodePng(new Uint8Array(readFileSync(output))).width).toBe(40);
   });
 
   it.each([
