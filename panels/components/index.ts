@@ -4,6 +4,7 @@ export { TesseraCellOptions, DOWNSCALE_LABELS } from './tessera-cell-options.js'
 export { TesseraDitherControls, DITHER_LABELS } from './tessera-dither-controls.js';
 export { TesseraErrorBox } from './tessera-error.js';
 export { TesseraGridSize } from './tessera-grid-size.js';
+export { TesseraModelManager } from './tessera-model-manager.js';
 export { TesseraPalettePicker } from './tessera-palette-picker.js';
 export { TesseraPanel } from './tessera-panel.js';
 export { TesseraPreview } from './tessera-preview.js';

@@ -9,6 +9,7 @@ import './tessera-cell-options.js';
 import './tessera-dither-controls.js';
 import './tessera-error.js';
 import './tessera-grid-size.js';
+import './tessera-model-manager.js';
 import './tessera-palette-picker.js';
 import './tessera-preview.js';
 import './tessera-progress.js';
@@ -16,6 +17,7 @@ import './tessera-refine-controls.js';
 import './tessera-section.js';
 
 const NEEDS_MODEL = 'Needs a model — the model manager arrives with the Generate feature.';
+const NO_MODEL_STORE = 'Generate needs a local model server in this host, which is not available yet.';
 
 /**
  * The whole panel, drawn from one `PanelState` snapshot. It holds no state of its own: the entry
@@ -24,7 +26,8 @@ const NEEDS_MODEL = 'Needs a model — the model manager arrives with the Genera
  *
  * @fires tessera-apply - Run Pixelate with the current settings.
  * @fires tessera-change, tessera-input, tessera-cancel, tessera-import-palette,
- *   tessera-extract-palette, tessera-remove-palette, tessera-dismiss - Bubbled up from its parts.
+ *   tessera-extract-palette, tessera-remove-palette, tessera-dismiss, tessera-download-model,
+ *   tessera-remove-model - Bubbled up from its parts.
  */
 export class TesseraPanel extends LitElement {
   static override properties = {
@@ -82,8 +85,10 @@ export class TesseraPanel extends LitElement {
             <p class="notice" role="status">${s.notice ?? ''}</p>
           </div>
         </tessera-section>
-        <tessera-section heading="Generate" badge="Needs a model">
-          <p class="needs-model">${NEEDS_MODEL}</p>
+        <tessera-section heading="Generate" badge=${s.models.some((m) => m.state === 'installed') ? '' : 'Needs a model'}>
+          ${s.capabilities.models
+            ? html`<tessera-model-manager .models=${s.models} .busy=${job !== null}></tessera-model-manager>`
+            : html`<p class="needs-model">${NO_MODEL_STORE}</p>`}
         </tessera-section>
         <tessera-section heading="Upscale" badge="Needs a model">
           <p class="needs-model">${NEEDS_MODEL}</p>

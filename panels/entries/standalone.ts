@@ -5,9 +5,12 @@
  */
 import '../components/tessera-panel.js';
 import '../editor/tessera-editor.js';
+import BUNDLED_MANIFEST from '../../models/manifest.json';
 import type { TesseraError } from '../../src/core/errors.js';
 import { EditorDocument } from '../../src/hosts/standalone/editor-document.js';
 import { StandaloneHost } from '../../src/hosts/standalone/standalone-host.js';
+import { BrowserModelCache } from '../../src/runtime/cache/browser-model-cache.js';
+import { loadManifest } from '../../src/runtime/models/manifest.js';
 import { EditorController } from '../editor/editor-controller.js';
 import { PanelController, initialPanelState } from '../state/panel-controller.js';
 import { createPanelStore } from '../state/panel-store.js';
@@ -17,7 +20,11 @@ import { localSettingsStorage } from './local-settings.js';
 const doc = new EditorDocument();
 const host = new StandaloneHost(doc);
 const storage = localSettingsStorage('tessera.panel.v1');
-const store = createPanelStore(initialPanelState(host, storage));
+// Models live in this origin's private storage (OPFS); they are fetched only when the user asks.
+const models = BrowserModelCache.available()
+  ? { cache: new BrowserModelCache(), manifest: loadManifest(BUNDLED_MANIFEST), fetch: globalThis.fetch.bind(globalThis) }
+  : undefined;
+const store = createPanelStore(initialPanelState(host, storage, { models: models !== undefined }));
 const workerUrl = new URL('./pixelate-worker.js', import.meta.url);
 const startWorker = () => new Worker(workerUrl, { type: 'module', name: 'tessera-pixelate' });
 const panelController = new PanelController({
@@ -26,6 +33,7 @@ const panelController = new PanelController({
   compute: createWorkerCompute(startWorker),
   previewCompute: createWorkerCompute(startWorker),
   storage,
+  models,
 });
 
 const editor = document.createElement('tessera-editor');

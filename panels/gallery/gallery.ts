@@ -34,7 +34,13 @@ const idle: PanelState = {
   job: null,
   error: null,
   notice: 'Added “Pixelate · PICO-8 · 64×48 · bayer4” (1 undo step).',
+  models: [],
 };
+
+const MODELS: PanelState['models'] = [
+  { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'partial', percent: 37 },
+  { id: 'taesd', name: 'TAESD encoder + decoder (ONNX)', sizeText: '9.8 MB', state: 'installed', licence: 'MIT' },
+];
 
 interface Fixture {
   readonly title: string;
@@ -79,6 +85,23 @@ const FIXTURES: readonly Fixture[] = [
     width: 300,
     theme: 'dark',
   },
+  {
+    title: 'Model manager',
+    state: { ...idle, capabilities: { ...idle.capabilities, models: true }, models: MODELS, notice: null },
+    width: 300,
+  },
+  {
+    title: 'Model downloading, dark',
+    state: {
+      ...idle,
+      capabilities: { ...idle.capabilities, models: true },
+      models: [{ ...MODELS[0], state: 'downloading', percent: 52 }, { ...MODELS[1], state: 'missing' }],
+      job: { label: 'Download SDXS-512 DreamShaper (WebGPU ONNX export)', stage: 'unet.onnx (2 of 5)', fraction: 0.52 },
+      notice: null,
+    },
+    width: 300,
+    theme: 'dark',
+  },
   { title: '280 px wide', state: { ...idle, notice: null }, width: 280 },
   { title: '260 px (narrowest)', state: { ...idle, notice: null, settings: { ...idle.settings, paletteId: 'custom-2' } }, width: 260 },
   { title: '420 px (widest), dark', state: { ...idle, notice: null }, width: 420, theme: 'dark' },
@@ -88,6 +111,8 @@ const EVENT_NAMES: readonly (keyof PanelEventMap)[] = [
   'tessera-change',
   'tessera-input',
   'tessera-apply',
+  'tessera-download-model',
+  'tessera-remove-model',
   'tessera-cancel',
   'tessera-import-palette',
   'tessera-extract-palette',

@@ -9,7 +9,13 @@ import { extractPaletteCommand } from '../../src/commands/extract-palette.js';
 import { pixelateCommand, resolvePixelateRequest, type PixelateCompute } from '../../src/commands/pixelate.js';
 import { resolveGrid } from '../../src/core/pixelate/options.js';
 import type { Host } from '../../src/hosts/host.js';
-import { DEFAULT_SETTINGS, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
+import type { ModelCache } from '../../src/runtime/cache/model-cache.js';
+import type { Fetch } from '../../src/runtime/download/fetch-following-redirects.js';
+import { formatBytes } from '../../src/runtime/download/format-bytes.js';
+import { findModel, type Manifest, type ModelEntry } from '../../src/runtime/models/manifest.js';
+import { modelState, type ModelState } from '../../src/runtime/models/model-state.js';
+import { pullModel } from '../../src/runtime/models/pull-model.js';
+import { DEFAULT_SETTINGS, type ModelEntryView, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
 import type { PanelStore } from './panel-store.js';
 import { restoreSettings, type SettingsStorage } from './saved-settings.js';
 
@@ -22,6 +28,20 @@ export interface PanelControllerOptions {
   /** Runs the live preview; separate from `compute` so cancelling one never stops the other. */
   readonly previewCompute: PixelateCompute;
   readonly storage: SettingsStorage;
+  /**
+   * Where this host keeps models, if it can: a browser page passes its cache, the manifest and its
+   * `fetch`. Without it (Photoshop's UXP panel) the Generate section says what it needs instead.
+   */
+  readonly models?: PanelModelOptions;
+}
+
+export interface PanelModelOptions {
+  readonly cache: ModelCache;
+  readonly manifest: Manifest;
+  /** The page's fetch; defaults to the global one. */
+  readonly fetch?: Fetch;
+  /** Passed to the downloader (tests make retries fast). */
+  readonly retryDelayMs?: number;
 }
 
 /** Seed for palette extraction: fixed, so "Extract 16 colours" gives the same palette every time. */
@@ -38,17 +58,32 @@ export const PRESET_ENTRIES: readonly PaletteEntry[] = PALETTE_PRESETS.map((p) =
 }));
 
 /** The panel's first state: saved settings and palettes restored, nothing running. */
-export function initialPanelState(host: Host, storage: SettingsStorage): PanelState {
+export function initialPanelState(host: Host, storage: SettingsStorage, { models = false }: { models?: boolean } = {}): PanelState {
   const { settings, customPalettes } = restoreSettings(storage.load());
   const palettes = [...PRESET_ENTRIES, ...customPalettes];
   return {
-    capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models: false },
+    capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models },
     settings: palettes.some((p) => p.id === settings.paletteId) ? settings : { ...settings, paletteId: DEFAULT_SETTINGS.paletteId },
     palettes,
     preview: { kind: 'none', reason: 'Select a layer to see a preview.' },
     job: null,
     error: null,
     notice: null,
+    models: [],
+  };
+}
+
+/** How the model manager shows one model's cache state. */
+export function modelEntryView(state: ModelState): ModelEntryView {
+  const { model } = state;
+  const percent = state.kind === 'partial' ? Math.floor((100 * state.bytesOnHand) / Math.max(1, state.totalBytes)) : undefined;
+  return {
+    id: model.id,
+    name: model.name,
+    sizeText: `${state.exact ? '' : '≈'}${formatBytes(state.totalBytes)}`,
+    state: state.kind,
+    ...(percent !== undefined ? { percent } : {}),
+    ...(model.licence ? { licence: model.licence } : {}),
   };
 }
 
@@ -75,9 +110,12 @@ export class PanelController {
       'tessera-extract-palette': (e) => void this.extractPalette(e.detail.colors),
       'tessera-remove-palette': (e) => this.removePalette(e.detail.id),
       'tessera-dismiss': () => this.options.store.update({ error: null, notice: null }),
+      'tessera-download-model': (e) => void this.downloadModel(e.detail.id),
+      'tessera-remove-model': (e) => void this.removeModel(e.detail.id),
     };
     const entries = Object.entries(handlers) as [string, EventListener][];
     for (const [name, handler] of entries) root.addEventListener(name, handler);
+    void this.refreshModels(); // reads the cache only: nothing downloads unless the user asks
     return () => {
       for (const [name, handler] of entries) root.removeEventListener(name, handler);
       this.cancel();
@@ -104,6 +142,84 @@ export class PanelController {
 
   cancel(): void {
     this.job?.abort();
+  }
+
+  /** Reads what the cache holds of every model in the manifest (no hashing, no network). */
+  async refreshModels(): Promise<void> {
+    const models = this.options.models;
+    if (!models) return;
+    try {
+      const views: ModelEntryView[] = [];
+      for (const model of models.manifest.models) views.push(modelEntryView(await modelState(models.cache, model)));
+      this.options.store.update({ models: views });
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /**
+   * Downloads (or resumes) one model into the cache, as the panel's one job: its progress bar, its
+   * Cancel. A cancel or a network failure keeps the bytes so far; the next Download resumes.
+   */
+  async downloadModel(id: string): Promise<void> {
+    const { store } = this.options;
+    const models = this.options.models;
+    if (!models || this.job) return;
+    let model: ModelEntry;
+    try {
+      model = findModel(models.manifest, id);
+    } catch (e) {
+      this.showError(e);
+      return;
+    }
+    const label = `Download ${model.name}`;
+    const showPercent = (percent: number, stage: string) =>
+      store.update((s) => ({
+        job: { label, stage, fraction: percent / 100 },
+        models: s.models.map((m) => (m.id === id ? { ...m, state: 'downloading', percent } : m)),
+      }));
+    const controller = (this.job = new AbortController());
+    store.update({ error: null, notice: null });
+    showPercent(store.get().models.find((m) => m.id === id)?.percent ?? 0, 'Starting');
+    const outcome = await runCommand(
+      (ctx) =>
+        pullModel(models.cache, model, {
+          signal: ctx.signal,
+          ...(models.fetch ? { fetch: models.fetch } : {}),
+          ...(models.retryDelayMs !== undefined ? { retryDelayMs: models.retryDelayMs } : {}),
+          onProgress: (p) => {
+            const percent = Math.floor((100 * p.modelReceivedBytes) / Math.max(1, p.modelTotalBytes));
+            showPercent(percent, `${p.fileName} (${p.fileIndex + 1} of ${p.fileCount})`);
+          },
+        }),
+      { signal: controller.signal },
+    );
+    this.job = null;
+    store.update({ job: null });
+    await this.refreshModels();
+    if (outcome.ok) {
+      const fetched = outcome.value.alreadyInstalled ? 'it was already here' : `${formatBytes(outcome.value.downloadedBytes)} downloaded`;
+      store.update({ notice: `Installed ${model.name} (${fetched}).` });
+    } else if (outcome.error.code === 'cancelled') {
+      const kept = store.get().models.find((m) => m.id === id);
+      store.update({ notice: `Download paused${kept?.percent ? ` at ${kept.percent} %` : ''}: the bytes so far are kept, and Download resumes.` });
+    } else {
+      this.showError(outcome.error);
+    }
+  }
+
+  /** Deletes what the cache keeps of a model, installed or partial. */
+  async removeModel(id: string): Promise<void> {
+    const models = this.options.models;
+    if (!models || this.job) return;
+    try {
+      const name = models.manifest.models.find((m) => m.id === id)?.name ?? id;
+      const freed = await models.cache.remove(id);
+      this.options.store.update({ notice: `Removed ${name} (${formatBytes(freed)} freed).`, error: null });
+    } catch (e) {
+      this.showError(e);
+    }
+    await this.refreshModels();
   }
 
   async extractPalette(colors: number): Promise<void> {

@@ -17,13 +17,28 @@ export interface PanelState {
   readonly error: PanelError | null;
   /** What the last Apply did, e.g. "Added “Pixelate · PICO-8 · 64×64 · bayer4” — 1 undo step". */
   readonly notice: string | null;
+  /** The models this panel can download, and what the browser's cache holds of each (empty where the host keeps none). */
+  readonly models: readonly ModelEntryView[];
+}
+
+/** One model as the model manager lists it. */
+export interface ModelEntryView {
+  readonly id: string;
+  readonly name: string;
+  /** The whole model's size, e.g. "883.1 MB" (≈ where the manifest has estimates). */
+  readonly sizeText: string;
+  readonly state: 'installed' | 'partial' | 'missing' | 'downloading';
+  /** 0..100, for a partial or a running download. */
+  readonly percent?: number;
+  /** SPDX id, when known. */
+  readonly licence?: string;
 }
 
 export interface PanelCapabilities {
   readonly hostName: string;
   /** Writes are one undo step (else the notice says how many). */
   readonly singleUndoStep: boolean;
-  /** Which compute paths this host has; Generate and Upscale need a model (not yet available). */
+  /** This host can keep downloaded models (a browser page with OPFS); Generate and Upscale need one. */
   readonly models: boolean;
 }
 
@@ -92,4 +107,8 @@ export interface PanelEventMap {
   'tessera-extract-palette': CustomEvent<{ readonly colors: number }>;
   'tessera-remove-palette': CustomEvent<{ readonly id: string }>;
   'tessera-dismiss': CustomEvent<void>;
+  /** Download (or resume) a model into the cache; only ever sent by a click. */
+  'tessera-download-model': CustomEvent<{ readonly id: string }>;
+  /** Delete everything the cache keeps for a model. */
+  'tessera-remove-model': CustomEvent<{ readonly id: string }>;
 }

@@ -6,7 +6,7 @@ import { modelState, type ModelState } from './model-state.js';
 
 /**
  * `model-missing` that says which model, how big it is and how to get it. Never downloads: models
- * are fetched only when the user asks (`tessera models pull ID`; the panel's model manager is still to come).
+ * are fetched only when the user asks (`tessera models pull ID`, or Download in the panel's model manager).
  */
 export function modelMissingError(state: ModelState): TesseraError {
   const { model } = state;

@@ -20,6 +20,8 @@ const EVENT_NAMES: readonly (keyof PanelEventMap)[] = [
   'tessera-extract-palette',
   'tessera-remove-palette',
   'tessera-dismiss',
+  'tessera-download-model',
+  'tessera-remove-model',
 ];
 
 export interface LoggedEvent {

@@ -25,4 +25,5 @@ export const PANEL_STATE: PanelState = {
   job: null,
   error: null,
   notice: null,
+  models: [],
 };

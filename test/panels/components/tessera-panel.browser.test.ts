@@ -29,9 +29,30 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
     const generate = h.page.locator('tessera-section[heading="Generate"]');
     expect(await generate.locator('.needs-model').isVisible()).toBe(false);
     await generate.locator('button.toggle').click();
-    await expect.poll(() => generate.locator('.needs-model').textContent()).toContain('Needs a model');
+    // A host that keeps no models (Photoshop's UXP panel) says what Generate needs there.
+    await expect.poll(() => generate.locator('.needs-model').textContent()).toContain('needs a local model server');
     // No fake controls behind it.
-    expect(await generate.locator('input, select, textarea').count()).toBe(0);
+    expect(await generate.locator('input, select, textarea, button:not(.toggle)').count()).toBe(0);
+    const upscale = h.page.locator('tessera-section[heading="Upscale"]');
+    await upscale.locator('button.toggle').click();
+    await expect.poll(() => upscale.locator('.needs-model').textContent()).toContain('Needs a model');
+  });
+
+  it('where the host keeps models, Generate lists them in the model manager; Download waits for a running job', async () => {
+    const models = [
+      { id: 'sdxs', name: 'SDXS', sizeText: '882.1 MB', state: 'missing' },
+      { id: 'taesd', name: 'TAESD', sizeText: '9.8 MB', state: 'installed', licence: 'MIT' },
+    ];
+    await h.set({ state: { ...PANEL_STATE, capabilities: { ...PANEL_STATE.capabilities, models: true }, models } });
+    const generate = h.page.locator('tessera-section[heading="Generate"]');
+    await generate.locator('button.toggle').click();
+    expect(await generate.locator('.needs-model').count()).toBe(0);
+    await h.page.getByRole('button', { name: 'Download SDXS' }).click();
+    expect(await h.events()).toEqual([{ type: 'tessera-download-model', detail: { id: 'sdxs' }, bubbles: true, composed: true }]);
+    await h.set({ state: { ...running, capabilities: { ...PANEL_STATE.capabilities, models: true }, models } });
+    expect(await h.page.getByRole('button', { name: 'Download SDXS' }).isDisabled()).toBe(true);
+    // With a model installed the section loses its "Needs a model" badge.
+    expect(await generate.locator('.badge').count()).toBe(0);
   });
 
   it('clicking Apply sends tessera-apply, bubbling and composed', async () => {
