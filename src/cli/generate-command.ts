@@ -14,6 +14,7 @@ import { loadManifest, type Manifest } from '../runtime/models/manifest.js';
 import { createOrtWebRunner } from '../runtime/onnx/ort-web-runner.js';
 import { DEFAULT_SDXS_MODEL, loadSdxsPipeline } from '../runtime/sdxs/load-sdxs-pipeline.js';
 import { parseCommandArgs, parseNumberArg, usageError } from './args.js';
+import { PIXELATE_FLAGS, pixelateOptionsFromFlags } from './pixelate-flags.js';
 import { readInputFile, writeOutputFile, type CliIo } from './io.js';
 
 export const GENERATE_HELP = `Usage: tessera generate IN -o OUT --prompt TEXT [options]
@@ -27,6 +28,10 @@ Writes PNG. Needs the model installed first: tessera models pull ${DEFAULT_SDXS_
   --strength S        0..1: how much of IN is replaced; 1 keeps only its size and alpha   [1]
   --seed N            seed for the noise, a whole number                                  [1]
   --model ID          the text-to-image model (tessera models list)        [${DEFAULT_SDXS_MODEL}]
+  --pixelate          "generate as pixel art": pixelate the result in the same run, with the
+                      pixelate options (tessera pixelate --help): --grid, --cell, --palette,
+                      --dither, --dither-strength (here --strength is the diffusion's),
+                      --downscale, --alpha, --cleanup, --refine, --iterations, --faithfulness
 
 Example: tessera generate layer.png -o knight.png --prompt "a knight, pixel art" --seed 42
 `;
@@ -60,15 +65,22 @@ export async function generateCommand(argv: string[], io: CliIo, deps: GenerateC
     seed: { type: 'string' },
     model: { type: 'string' },
     manifest: { type: 'string' },
+    pixelate: { type: 'boolean' },
+    'dither-strength': { type: 'string' },
+    ...PIXELATE_FLAGS,
   });
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'generate needs an input image.' : 'generate takes one input image.');
   if (!values.output) throw usageError('generate needs an output file: -o OUT.png');
   if (path.extname(values.output).toLowerCase() !== '.png') throw usageError(`The output must be a .png file (it keeps the alpha), not "${values.output}".`);
   if (values.prompt === undefined) throw usageError('generate needs --prompt TEXT.');
+  const pixelateFlagsGiven = Object.keys(PIXELATE_FLAGS).some((flag) => flag in values) || 'dither-strength' in values;
+  if (pixelateFlagsGiven && !values.pixelate) throw usageError('The pixelate options (--grid, --palette, …) go with --pixelate.');
+  const seed = values.seed === undefined ? undefined : parseNumberArg('--seed', values.seed);
   const options = resolveGenerateOptions({
     prompt: values.prompt,
     strength: values.strength === undefined ? undefined : parseNumberArg('--strength', values.strength),
-    seed: values.seed === undefined ? undefined : parseNumberArg('--seed', values.seed),
+    seed,
+    pixelate: values.pixelate ? await pixelateOptionsFromFlags(values, io, { strengthFlag: 'dither-strength', seed: seed ?? 1, output: 'original' }) : null,
   });
 
   const started = performance.now();

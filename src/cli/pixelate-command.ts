@@ -3,11 +3,11 @@ import { decodeImage } from '../core/codecs/decode-image.js';
 import { encodeJpeg } from '../core/codecs/jpeg.js';
 import { encodePng } from '../core/codecs/png.js';
 import { TesseraError } from '../core/errors.js';
-import { DITHER_METHODS, DOWNSCALE_METHODS, resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type GridSpec, type OutputScale } from '../core/pixelate/options.js';
+import { DITHER_METHODS, DOWNSCALE_METHODS, type OutputScale } from '../core/pixelate/options.js';
 import { pixelateImage } from '../core/pixelate/pipeline.js';
 import { paletteSize } from '../core/palette/palette.js';
 import { readInputFile, writeOutputFile, type CliIo } from './io.js';
-import { resolvePaletteArg } from './palette-arg.js';
+import { PIXELATE_FLAGS, pixelateOptionsFromFlags } from './pixelate-flags.js';
 import { parseCommandArgs, parseNumberArg, progressPrinter, usageError } from './args.js';
 
 export const PIXELATE_HELP = `Usage: tessera pixelate IN -o OUT [options]
@@ -39,53 +39,20 @@ Example: tessera pixelate photo.jpg -o sprite.png --grid 64 --palette sweetie-16
 export async function pixelateCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     output: { type: 'string', short: 'o' },
-    grid: { type: 'string' },
-    cell: { type: 'string' },
-    palette: { type: 'string' },
-    dither: { type: 'string' },
-    strength: { type: 'string' },
-    downscale: { type: 'string' },
-    alpha: { type: 'string' },
-    cleanup: { type: 'boolean' },
     scale: { type: 'string' },
     seed: { type: 'string' },
-    refine: { type: 'boolean' },
-    iterations: { type: 'string' },
-    faithfulness: { type: 'string' },
-    prior: { type: 'string' },
+    strength: { type: 'string' },
+    ...PIXELATE_FLAGS,
   });
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'pixelate needs an input image.' : 'pixelate takes one input image.');
   if (!values.output) throw usageError('pixelate needs an output file: -o OUT.png');
-  if (values.grid !== undefined && values.cell !== undefined) throw usageError('Give --grid or --cell, not both.');
-  if (!values.refine && (values.iterations !== undefined || values.faithfulness !== undefined || values.prior !== undefined)) {
-    throw usageError('--iterations, --faithfulness and --prior go with --refine.');
-  }
-  if (values.prior !== undefined) {
-    throw new TesseraError(
-      'model-missing',
-      `Refine with a diffusion prior ("${values.prior}") needs the Generate models, which this version cannot run yet. Run without --prior: Refine works on its own.`,
-    );
-  }
   const input = positionals[0];
   const output = values.output;
   const outputFormat = outputFormatOf(output);
-
-  const options = resolvePixelateOptions({
-    grid: values.cell !== undefined ? { kind: 'cell-size', px: parseNumberArg('--cell', values.cell) } : parseGridArg(values.grid ?? '64'),
-    palette: await resolvePaletteArg(values.palette ?? 'pico-8', io),
-    dither: (values.dither ?? 'none') as DitherMethod,
-    ditherStrength: values.strength === undefined ? 1 : parseNumberArg('--strength', values.strength),
-    downscale: (values.downscale ?? 'area') as DownscaleMethod,
-    alphaThreshold: values.alpha === undefined ? 0.5 : parseNumberArg('--alpha', values.alpha),
-    cleanup: values.cleanup ?? false,
-    output: parseScaleArg(values.scale ?? 'original'),
+  const options = await pixelateOptionsFromFlags(values, io, {
+    strengthFlag: 'strength',
     seed: values.seed === undefined ? 1 : parseNumberArg('--seed', values.seed),
-    refine: values.refine
-      ? {
-          iterations: values.iterations === undefined ? 500 : parseNumberArg('--iterations', values.iterations),
-          faithfulness: values.faithfulness === undefined ? 0.5 : parseNumberArg('--faithfulness', values.faithfulness),
-        }
-      : null,
+    output: parseScaleArg(values.scale ?? 'original'),
   });
 
   const started = performance.now();
@@ -109,14 +76,6 @@ function outputFormatOf(file: string): 'png' | 'jpeg' {
   if (ext === '.png') return 'png';
   if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
   throw usageError(`The output must be a .png (or .jpg) file, not "${file}".`);
-}
-
-/** "64" = longest side 64 cells; "64x48" = exactly 64 × 48. */
-export function parseGridArg(text: string): GridSpec {
-  const exact = /^(\d+)\s*[x×]\s*(\d+)$/i.exec(text.trim());
-  if (exact) return { kind: 'exact', width: Number(exact[1]), height: Number(exact[2]) };
-  if (/^\d+$/.test(text.trim())) return { kind: 'longest', cells: Number(text) };
-  throw new TesseraError('invalid-input', `--grid takes N or WxH (like 64 or 64x48), not "${text}".`);
 }
 
 function parseScaleArg(text: string): OutputScale {

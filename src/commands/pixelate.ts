@@ -1,11 +1,11 @@
-import { TesseraError } from '../core/errors.js';
-import { createImage, type RgbaImage } from '../core/image.js';
+import type { RgbaImage } from '../core/image.js';
 import type { Palette } from '../core/palette/palette.js';
 import { resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type PixelateOptions } from '../core/pixelate/options.js';
 import { pixelateImage, type PixelateResult } from '../core/pixelate/pipeline.js';
 import type { RunContext } from '../core/progress.js';
 import type { Host } from '../hosts/host.js';
 import { stageProgress, type CommandContext } from './command-context.js';
+import { applySelectionMask } from './selection-mask.js';
 
 /** Runs the pixelate pipeline somewhere: in this thread by default, in a Worker in browsers. */
 export type PixelateCompute = (source: RgbaImage, options: PixelateOptions, ctx: RunContext) => Promise<PixelateResult>;
@@ -72,7 +72,7 @@ export async function pixelateCommand(
   const t1 = performance.now();
 
   const result = await compute(target.image, { ...options, output: 'original' }, { signal: ctx.signal, onProgress: stageProgress(ctx.onProgress, 0.05, 0.95) });
-  const image = target.mask ? applyMask(result.image, target.mask) : result.image;
+  const image = target.mask ? applySelectionMask(result.image, target.mask) : result.image;
   const t2 = performance.now();
 
   ctx.signal.throwIfAborted();
@@ -93,21 +93,16 @@ export async function pixelateCommand(
 
 /** "Pixelate · PICO-8 · 64×48 · bayer4", plus the seed when the palette was extracted (it shaped the result). */
 export function pixelateLayerName(result: Pick<PixelateResult, 'palette' | 'grid'>, options: PixelateOptions): string {
+  return ['Pixelate', ...pixelateNameParts(result, options)].join(' · ');
+}
+
+/** The settings part of a Pixelate layer name, for names that combine operations. */
+export function pixelateNameParts(result: Pick<PixelateResult, 'palette' | 'grid'>, options: PixelateOptions): string[] {
   const palette = options.palette.kind === 'fixed' ? result.palette.name : `auto ${options.palette.colors}`;
   const method = options.refine ? `refine ${options.refine.iterations}` : options.dither;
-  const parts = ['Pixelate', palette, `${result.grid.width}×${result.grid.height}`, method];
+  const parts = [palette, `${result.grid.width}×${result.grid.height}`, method];
   if (options.downscale !== 'area') parts.push(options.downscale);
   if (options.cleanup) parts.push('cleanup');
   if (options.palette.kind === 'extract' || options.refine) parts.push(`seed ${options.seed}`);
-  return parts.join(' · ');
-}
-
-/** Pixels outside a non-rectangular selection become transparent (the mask is binarised at half). */
-function applyMask(image: RgbaImage, mask: Uint8Array): RgbaImage {
-  if (mask.length !== image.width * image.height) {
-    throw new TesseraError('internal', 'The selection mask does not match the selected pixels.', { details: { mask: mask.length, pixels: image.width * image.height } });
-  }
-  const out = createImage(image.width, image.height, new Uint8ClampedArray(image.data));
-  for (let i = 0; i < mask.length; i++) if (mask[i] < 128) out.data[i * 4 + 3] = 0;
-  return out;
+  return parts;
 }

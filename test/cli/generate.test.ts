@@ -178,6 +178,18 @@ describe('tessera generate', () => {
     expect(run.stdout).toContain('Generate · a cat · strength 1 · seed 42');
   });
 
+  it('generates as pixel art with --pixelate and the pixelate options, in one output', async () => {
+    const manifest = installTinyModels();
+    const run = await generate([input, '-o', output, '--prompt', 'a cat', '--seed', '42', '--model', 'tiny-sdxs', '--manifest', manifest, '--pixelate', '--grid', '10', '--palette', 'gameboy', '--dither', 'bayer2', '--dither-strength', '0.5']);
+    expect(run.stdout).toContain('Generate · a cat · strength 1 · seed 42 · Game Boy (DMG green) · 10×6 · bayer2');
+    const image = decodePng(new Uint8Array(readFileSync(output)));
+    const gameboy = new Set(['#0f380f', '#306230', '#8bac0f', '#9bbc0f']);
+    for (let i = 0; i < image.width * image.height; i++) {
+      if (image.data[i * 4 + 3] === 0) continue;
+      expect(gameboy.has('#' + [0, 1, 2].map((c) => image.data[i * 4 + c].toString(16).padStart(2, '0')).join(''))).toBe(true);
+    }
+  });
+
   it('runs from the bundled CLI too: onnxruntime-web and its wasm load from node_modules', async () => {
     const manifest = installTinyModels();
     const bin = path.resolve(import.meta.dirname, '../../bin/tessera.js');
@@ -193,7 +205,7 @@ describe('tessera generate', () => {
     [['in.png', '--prompt', 'x'], /-o OUT/],
     [['in.png', '-o', 'out.jpg', '--prompt', 'x'], /\.png/],
     [['in.png', '-o', 'out.png'], /--prompt/],
-    [['in.png', '-o', 'out.png', '--prompt', 'x', '--pixelate'], /pixelate/],
+    [['in.png', '-o', 'out.png', '--prompt', 'x', '--grid', '32'], /go with --pixelate/],
   ])('is a usage error when called wrongly: %j', async (args, message) => {
     const error = await failure(args);
     expect(error).toBeInstanceOf(UsageError);

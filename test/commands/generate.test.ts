@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type CommandProgress } from '../../src/commands/command-context.js';
 import { generateCommand, generateLayerName, resolveGenerateOptions } from '../../src/commands/generate.js';
+import { paletteToHex } from '../../src/core/palette/palette.js';
+import { getPreset } from '../../src/core/palette/presets.js';
+import { resolvePixelateOptions } from '../../src/core/pixelate/options.js';
 import { TesseraError } from '../../src/core/errors.js';
 import { createImage } from '../../src/core/image.js';
 import { createSdxsPipeline, type SdxsModel, type SdxsPipeline } from '../../src/runtime/sdxs/sdxs-pipeline.js';
@@ -10,11 +13,11 @@ import { counted, loadFixture, releaseAll, tinyTokenizer } from '../runtime/sdxs
 
 describe('resolveGenerateOptions', () => {
   it('defaults strength 1 and seed 1, and tidies the prompt', () => {
-    expect(resolveGenerateOptions({ prompt: '  a  knight\n' })).toEqual({ prompt: 'a knight', strength: 1, seed: 1 });
+    expect(resolveGenerateOptions({ prompt: '  a  knight\n' })).toEqual({ prompt: 'a knight', strength: 1, seed: 1, pixelate: null });
   });
 
   it('allows an empty prompt only when the layer conditions the result', () => {
-    expect(resolveGenerateOptions({ prompt: '', strength: 0.5, seed: 3 })).toEqual({ prompt: '', strength: 0.5, seed: 3 });
+    expect(resolveGenerateOptions({ prompt: '', strength: 0.5, seed: 3 })).toEqual({ prompt: '', strength: 0.5, seed: 3, pixelate: null });
     expect(() => resolveGenerateOptions({ prompt: ' ', strength: 1 })).toThrow(expect.objectContaining({ code: 'invalid-input', details: { field: 'prompt' } }));
   });
 
@@ -83,6 +86,24 @@ describe('generateCommand', () => {
     const fractions = progress.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual({ stage: 'write', fraction: 1 });
+  });
+
+  it('as pixel art: pixelates the generated image in the same command, one layer with both names, palette colours only', async () => {
+    const pico = getPreset('pico-8').palette;
+    const picoHex = new Set(paletteToHex(pico));
+    const host = new MemoryHost({ image: layer(48, 40), x: 0, y: 0, name: 'Sprite' });
+    const pixelate = resolvePixelateOptions({ grid: { kind: 'longest', cells: 12 }, palette: { kind: 'fixed', palette: pico }, dither: 'bayer4' });
+    const progress: CommandProgress[] = [];
+    await generateCommand(host, pipeline, resolveGenerateOptions({ prompt: 'a cat', seed: 3, pixelate }), { signal: new AbortController().signal, onProgress: (p) => progress.push(p) });
+    expect(host.writes.map((w) => w.name)).toEqual(['Generate · a cat · strength 1 · seed 3 · PICO-8 · 12×10 · bayer4']);
+    const img = host.writes[0].image;
+    for (let i = 0; i < img.width * img.height; i++) {
+      const a = img.data[i * 4 + 3];
+      expect(a === 0 || a === 255).toBe(true);
+      if (a === 255) expect(picoHex.has('#' + [0, 1, 2].map((c) => img.data[i * 4 + c].toString(16).padStart(2, '0')).join(''))).toBe(true);
+    }
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
   });
 
   it('writes through a selection (the memory host crops to it)', async () => {
