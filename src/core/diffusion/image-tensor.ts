@@ -70,10 +70,13 @@ export function tensorToImage(tensor: ImageTensor, options: { range?: TensorRang
   const out = createImage(width, height);
   const d = out.data, t = tensor.data;
   const k = range === 'neg-one-to-one' ? 127.5 : 255, offset = range === 'neg-one-to-one' ? 1 : 0;
-  for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < 3; c++) d[p * 4 + c] = Math.round((t[c * plane + p] + offset) * k); // Uint8Clamped clamps, NaN → 0
-    d[p * 4 + 3] = 255;
+  // One plane at a time reads the tensor contiguously; storing into a Uint8ClampedArray rounds to
+  // the nearest integer and clamps (NaN → 0) by itself, so no Math.round per value (it was ~12 ms
+  // per 512² image, the largest share of the pipeline's own time).
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0, base = c * plane, i = c; p < plane; p++, i += 4) d[i] = (t[base + p] + offset) * k;
   }
+  for (let i = 3; i < d.length; i += 4) d[i] = 255;
   return out;
 }
 
