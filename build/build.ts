@@ -48,6 +48,8 @@ const TARGETS: Record<string, Target> = {
     copy: [
       ['panels/entries/standalone.html', 'dist/standalone/index.html'],
       ['assets/images/coffee.jpg', 'dist/standalone/sample.jpg'],
+      // onnxruntime-web's WebGPU + wasm binary, which Generate loads on first use (standalone.ts points ORT here).
+      ['node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm', 'dist/standalone/ort-wasm-simd-threaded.jsep.wasm'],
     ],
   },
   // The pixelate pipeline in a module Worker, so big layers never freeze the page.

@@ -132,7 +132,8 @@ export const controlStyles = css`
     font-size: var(--tessera-font-size-small);
   }
   .value {
-    flex: 0 0 36px;
+    flex: 0 0 40px;
+    white-space: nowrap; /* "100 %" must not wrap in a narrow dock */
     text-align: right;
     color: var(--tessera-fg-muted);
     font-variant-numeric: tabular-nums;

@@ -3,6 +3,7 @@ export { emit, type PanelEventDetail, type PanelEventName } from './emit.js';
 export { TesseraCellOptions, DOWNSCALE_LABELS } from './tessera-cell-options.js';
 export { TesseraDitherControls, DITHER_LABELS } from './tessera-dither-controls.js';
 export { TesseraErrorBox } from './tessera-error.js';
+export { TesseraGenerateControls } from './tessera-generate-controls.js';
 export { TesseraGridSize } from './tessera-grid-size.js';
 export { TesseraModelManager } from './tessera-model-manager.js';
 export { TesseraPalettePicker } from './tessera-palette-picker.js';

@@ -24,14 +24,24 @@ export const panelStyles = css`
     width: 100%;
     height: 28px;
   }
-  .notice {
+  .notice,
+  .generate-notice {
     margin: 0;
     color: var(--tessera-fg-muted);
     font-size: var(--tessera-font-size-small);
     overflow-wrap: anywhere;
   }
-  .notice:empty {
+  .notice:empty,
+  .generate-notice:empty {
     display: none;
+  }
+  .generate {
+    display: flex;
+    flex-direction: column;
+    gap: var(--tessera-space-2);
+    margin-top: var(--tessera-space-3);
+    padding-top: var(--tessera-space-3);
+    border-top: 1px solid var(--tessera-border);
   }
   .needs-model {
     margin: 0;

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { generateBlockedReason } from '../state/generate-availability.js';
 import type { PanelState } from '../state/panel-state.js';
 import { controlStyles } from './controls.styles.js';
 import { define } from './define.js';
@@ -8,6 +9,7 @@ import { themeTokens } from './theme.styles.js';
 import './tessera-cell-options.js';
 import './tessera-dither-controls.js';
 import './tessera-error.js';
+import './tessera-generate-controls.js';
 import './tessera-grid-size.js';
 import './tessera-model-manager.js';
 import './tessera-palette-picker.js';
@@ -27,7 +29,7 @@ const NO_MODEL_STORE = 'Generate needs a local model server in this host, which 
  * @fires tessera-apply - Run Pixelate with the current settings.
  * @fires tessera-change, tessera-input, tessera-cancel, tessera-import-palette,
  *   tessera-extract-palette, tessera-remove-palette, tessera-dismiss, tessera-download-model,
- *   tessera-remove-model - Bubbled up from its parts.
+ *   tessera-remove-model, tessera-generate-change, tessera-generate, tessera-roll-seed - Bubbled up from its parts.
  */
 export class TesseraPanel extends LitElement {
   static override properties = {
@@ -87,7 +89,20 @@ export class TesseraPanel extends LitElement {
         </tessera-section>
         <tessera-section heading="Generate" badge=${s.models.some((m) => m.state === 'installed') ? '' : 'Needs a model'}>
           ${s.capabilities.models
-            ? html`<tessera-model-manager .models=${s.models} .busy=${job !== null}></tessera-model-manager>`
+            ? html`<tessera-model-manager .models=${s.models} .busy=${job !== null}></tessera-model-manager>
+                <div class="group generate">
+                  <tessera-generate-controls
+                    .prompt=${s.generate.prompt}
+                    .strength=${s.generate.strength}
+                    .seed=${s.generate.seed}
+                    .asPixelArt=${s.generate.asPixelArt}
+                    .backend=${s.generate.backend}
+                    .blockedReason=${generateBlockedReason(s)}
+                  ></tessera-generate-controls>
+                  ${job?.label === 'Generate' ? html`<tessera-progress .job=${job}></tessera-progress>` : nothing}
+                  ${s.error && !job ? html`<tessera-error .error=${s.error}></tessera-error>` : nothing}
+                  <p class="generate-notice">${s.notice ?? ''}</p>
+                </div>`
             : html`<p class="needs-model">${NO_MODEL_STORE}</p>`}
         </tessera-section>
         <tessera-section heading="Upscale" badge="Needs a model">

@@ -10,6 +10,9 @@ import type { TesseraError } from '../../src/core/errors.js';
 import { EditorDocument } from '../../src/hosts/standalone/editor-document.js';
 import { StandaloneHost } from '../../src/hosts/standalone/standalone-host.js';
 import { BrowserModelCache } from '../../src/runtime/cache/browser-model-cache.js';
+import type { ModelSpec } from '../../src/runtime/model-runner.js';
+import type { OrtModule } from '../../src/runtime/onnx/ort-module.js';
+import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
 import { loadManifest } from '../../src/runtime/models/manifest.js';
 import { EditorController } from '../editor/editor-controller.js';
 import { PanelController, initialPanelState } from '../state/panel-controller.js';
@@ -20,9 +23,18 @@ import { localSettingsStorage } from './local-settings.js';
 const doc = new EditorDocument();
 const host = new StandaloneHost(doc);
 const storage = localSettingsStorage('tessera.panel.v1');
+// Generate runs on onnxruntime-web, loaded on the first Generate: WebGPU where the browser has an
+// adapter, else wasm. Its .wasm is copied beside app.js by the build; the JS glue is in the bundle.
+let ortModule: Promise<OrtModule> | null = null;
+const loadOrt = (): Promise<OrtModule> =>
+  (ortModule ??= import('onnxruntime-web').then((ort) => {
+    ort.env.wasm.wasmPaths = { wasm: new URL('./ort-wasm-simd-threaded.jsep.wasm', import.meta.url).href };
+    return ort as unknown as OrtModule;
+  }));
+const createRunner = async (spec: ModelSpec, bytes: Uint8Array) => createOrtWebRunner(spec, bytes, { preferred: ['webgpu', 'wasm'], ort: await loadOrt() });
 // Models live in this origin's private storage (OPFS); they are fetched only when the user asks.
 const models = BrowserModelCache.available()
-  ? { cache: new BrowserModelCache(), manifest: loadManifest(BUNDLED_MANIFEST), fetch: globalThis.fetch.bind(globalThis) }
+  ? { cache: new BrowserModelCache(), manifest: loadManifest(BUNDLED_MANIFEST), fetch: globalThis.fetch.bind(globalThis), createRunner }
   : undefined;
 const store = createPanelStore(initialPanelState(host, storage, { models: models !== undefined }));
 const workerUrl = new URL('./pixelate-worker.js', import.meta.url);

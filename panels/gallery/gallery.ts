@@ -2,7 +2,7 @@ import { PALETTE_PRESETS } from '../../src/core/palette/presets.js';
 import { paletteToHex } from '../../src/core/palette/palette.js';
 import '../components/tessera-panel.js';
 import type { TesseraPanel } from '../components/tessera-panel.js';
-import { DEFAULT_SETTINGS, type PaletteEntry, type PanelEventMap, type PanelState } from '../state/panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS, type PaletteEntry, type PanelEventMap, type PanelState } from '../state/panel-state.js';
 import { createPanelStore } from '../state/panel-store.js';
 import { landscapePreview } from './fixture-image.js';
 
@@ -35,6 +35,7 @@ const idle: PanelState = {
   error: null,
   notice: 'Added “Pixelate · PICO-8 · 64×48 · bayer4” (1 undo step).',
   models: [],
+  generate: { ...DEFAULT_GENERATE, prompt: 'a knight with a red cape', seed: 42 },
 };
 
 const MODELS: PanelState['models'] = [
@@ -113,6 +114,9 @@ const EVENT_NAMES: readonly (keyof PanelEventMap)[] = [
   'tessera-apply',
   'tessera-download-model',
   'tessera-remove-model',
+  'tessera-generate-change',
+  'tessera-generate',
+  'tessera-roll-seed',
   'tessera-cancel',
   'tessera-import-palette',
   'tessera-extract-palette',

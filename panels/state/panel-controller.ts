@@ -6,16 +6,20 @@ import { paletteFromHex, paletteToHex, type Palette } from '../../src/core/palet
 import { PALETTE_PRESETS } from '../../src/core/palette/presets.js';
 import { runCommand, type CommandContext, type CommandProgress } from '../../src/commands/command-context.js';
 import { extractPaletteCommand } from '../../src/commands/extract-palette.js';
+import { generateCommand, resolveGenerateOptions } from '../../src/commands/generate.js';
 import { pixelateCommand, resolvePixelateRequest, type PixelateCompute } from '../../src/commands/pixelate.js';
 import { resolveGrid } from '../../src/core/pixelate/options.js';
 import type { Host } from '../../src/hosts/host.js';
 import type { ModelCache } from '../../src/runtime/cache/model-cache.js';
+import type { ModelRunner, ModelSpec } from '../../src/runtime/model-runner.js';
+import { loadSdxsPipeline, type LoadedSdxsPipeline, type LoadSdxsOptions } from '../../src/runtime/sdxs/load-sdxs-pipeline.js';
 import type { Fetch } from '../../src/runtime/download/fetch-following-redirects.js';
 import { formatBytes } from '../../src/runtime/download/format-bytes.js';
 import { findModel, type Manifest, type ModelEntry } from '../../src/runtime/models/manifest.js';
 import { modelState, type ModelState } from '../../src/runtime/models/model-state.js';
 import { pullModel } from '../../src/runtime/models/pull-model.js';
-import { DEFAULT_SETTINGS, type ModelEntryView, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
+import { GENERATE_MODEL_ID, IMAGE_ENCODER_MODEL_ID, generateBlockedReason } from './generate-availability.js';
+import { DEFAULT_SETTINGS, type GenerateSettings, type ModelEntryView, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
 import type { PanelStore } from './panel-store.js';
 import { restoreSettings, type SettingsStorage } from './saved-settings.js';
 
@@ -33,6 +37,8 @@ export interface PanelControllerOptions {
    * `fetch`. Without it (Photoshop's UXP panel) the Generate section says what it needs instead.
    */
   readonly models?: PanelModelOptions;
+  /** A uniformly random whole number 0..2³²−1 for "New seed"; default crypto.getRandomValues (tests pass their own). */
+  readonly randomUint32?: () => number;
 }
 
 export interface PanelModelOptions {
@@ -42,6 +48,32 @@ export interface PanelModelOptions {
   readonly fetch?: Fetch;
   /** Passed to the downloader (tests make retries fast). */
   readonly retryDelayMs?: number;
+  /**
+   * Loads one ONNX file: the entry page passes createOrtWebRunner(spec, bytes, { preferred: ['webgpu', 'wasm'] })
+   * with its ORT set up (kept out of this file so hosts without models do not bundle onnxruntime-web).
+   * Without it Generate says this page cannot run models.
+   */
+  readonly createRunner?: (spec: ModelSpec, bytes: Uint8Array) => Promise<ModelRunner>;
+  /** Builds the SDXS pipeline from the cache; default loadSdxsPipeline (tests pass a fake). */
+  readonly loadPipeline?: (cache: ModelCache, manifest: Manifest, options: LoadSdxsOptions) => Promise<LoadedSdxsPipeline>;
+}
+
+const noRunner = (): Promise<ModelRunner> => Promise.reject(new TesseraError('internal', 'This page gives the panel no way to run models.'));
+
+const defaultRandomUint32 = (): number => crypto.getRandomValues(new Uint32Array(1))[0];
+
+const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'wasm (CPU)' };
+
+/** "WebGPU (WebGPU adapter found …)", "wasm (CPU) (WebGPU not used: …)": what runs the UNet and why. */
+function backendText(runner: ModelRunner): string {
+  return `${BACKEND_NAMES[runner.backend] ?? runner.backend} (${runner.backendReason})`;
+}
+
+/** The loaded pipeline the panel keeps between runs (one at a time: the SDXS files are near 900 MB). */
+interface KeptPipeline {
+  readonly modelId: string;
+  readonly withImageEncoder: boolean;
+  readonly loaded: LoadedSdxsPipeline;
 }
 
 /** Seed for palette extraction: fixed, so "Extract 16 colours" gives the same palette every time. */
@@ -59,7 +91,7 @@ export const PRESET_ENTRIES: readonly PaletteEntry[] = PALETTE_PRESETS.map((p) =
 
 /** The panel's first state: saved settings and palettes restored, nothing running. */
 export function initialPanelState(host: Host, storage: SettingsStorage, { models = false }: { models?: boolean } = {}): PanelState {
-  const { settings, customPalettes } = restoreSettings(storage.load());
+  const { settings, customPalettes, generate } = restoreSettings(storage.load());
   const palettes = [...PRESET_ENTRIES, ...customPalettes];
   return {
     capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models },
@@ -70,6 +102,7 @@ export function initialPanelState(host: Host, storage: SettingsStorage, { models
     error: null,
     notice: null,
     models: [],
+    generate,
   };
 }
 
@@ -96,6 +129,7 @@ export class PanelController {
   private job: AbortController | null = null;
   private preview: AbortController | null = null;
   private previewTimer: ReturnType<typeof setTimeout> | null = null;
+  private pipeline: KeptPipeline | null = null;
 
   constructor(private readonly options: PanelControllerOptions) {}
 
@@ -112,6 +146,9 @@ export class PanelController {
       'tessera-dismiss': () => this.options.store.update({ error: null, notice: null }),
       'tessera-download-model': (e) => void this.downloadModel(e.detail.id),
       'tessera-remove-model': (e) => void this.removeModel(e.detail.id),
+      'tessera-generate-change': (e) => this.changeGenerate(e.detail),
+      'tessera-generate': () => void this.generate(),
+      'tessera-roll-seed': () => this.rollSeed(),
     };
     const entries = Object.entries(handlers) as [string, EventListener][];
     for (const [name, handler] of entries) root.addEventListener(name, handler);
@@ -120,7 +157,80 @@ export class PanelController {
       for (const [name, handler] of entries) root.removeEventListener(name, handler);
       this.cancel();
       this.preview?.abort();
+      void this.releasePipeline();
     };
+  }
+
+  changeGenerate(patch: Partial<Omit<GenerateSettings, 'backend'>>): void {
+    this.options.store.update((s) => ({ generate: { ...s.generate, ...patch } }));
+    this.save();
+  }
+
+  /** "New seed": a random whole number 0..2³²−1 (crypto, or the injected source). */
+  rollSeed(): void {
+    const seed = (this.options.randomUint32 ?? defaultRandomUint32)() >>> 0;
+    this.changeGenerate({ seed });
+  }
+
+  /**
+   * Generate into one new layer, as the panel's one job (progress, Cancel). The pipeline loads on
+   * the first run and is kept for the next; "as pixel art" pixelates in the same command and layer.
+   */
+  async generate(): Promise<void> {
+    const { store, host, compute } = this.options;
+    const models = this.options.models;
+    if (!models || this.job) return;
+    const blocked = generateBlockedReason(store.get());
+    if (blocked) {
+      store.update({ error: { code: 'model-missing', message: blocked }, notice: null });
+      return;
+    }
+    const g = store.get().generate;
+    const outcome = await this.runJob('Generate', async (ctx) => {
+      const options = resolveGenerateOptions({
+        prompt: g.prompt,
+        strength: g.strength,
+        seed: g.seed,
+        pixelate: g.asPixelArt ? resolvePixelateRequest(this.request()) : null,
+      });
+      ctx.onProgress?.({ stage: 'read', fraction: 0 });
+      const pipeline = await this.loadPipeline(models, options.strength < 1, ctx.signal);
+      return generateCommand(host, pipeline.pipeline, options, ctx, compute);
+    });
+    if (!outcome) return;
+    const steps = outcome.historySteps === 1 ? '1 undo step' : `${outcome.historySteps} undo steps`;
+    store.update({ notice: `Added “${outcome.layerName}” (${steps}).` });
+  }
+
+  /** The kept pipeline when it serves this run (one with an encoder serves every strength), else a fresh one. */
+  private async loadPipeline(models: PanelModelOptions, withImageEncoder: boolean, signal: AbortSignal): Promise<LoadedSdxsPipeline> {
+    const kept = this.pipeline;
+    if (kept && kept.modelId === GENERATE_MODEL_ID && (kept.withImageEncoder || !withImageEncoder)) return kept.loaded;
+    await this.releasePipeline();
+    const createRunner = models.createRunner ?? noRunner;
+    const runners: ModelRunner[] = [];
+    const loaded = await (models.loadPipeline ?? loadSdxsPipeline)(models.cache, models.manifest, {
+      modelId: GENERATE_MODEL_ID,
+      withImageEncoder,
+      imageEncoderModelId: IMAGE_ENCODER_MODEL_ID,
+      createRunner: async (spec, bytes) => {
+        const runner = await createRunner(spec, bytes);
+        runners.push(runner);
+        return runner;
+      },
+      signal,
+    });
+    this.pipeline = { modelId: GENERATE_MODEL_ID, withImageEncoder, loaded };
+    // The UNet does nearly all the work: its backend is the one worth showing.
+    const main = runners.find((r) => r.id.includes('unet')) ?? runners[0];
+    if (main) this.options.store.update((s) => ({ generate: { ...s.generate, backend: backendText(main) } }));
+    return loaded;
+  }
+
+  private async releasePipeline(): Promise<void> {
+    const kept = this.pipeline;
+    this.pipeline = null;
+    if (kept) await kept.loaded.release();
   }
 
   changeSettings(patch: Partial<PixelateSettings>, { persist = true } = {}): void {
@@ -213,6 +323,7 @@ export class PanelController {
     const models = this.options.models;
     if (!models || this.job) return;
     try {
+      if (id === GENERATE_MODEL_ID || id === IMAGE_ENCODER_MODEL_ID) await this.releasePipeline();
       const name = models.manifest.models.find((m) => m.id === id)?.name ?? id;
       const freed = await models.cache.remove(id);
       this.options.store.update({ notice: `Removed ${name} (${formatBytes(freed)} freed).`, error: null });
@@ -319,7 +430,8 @@ export class PanelController {
   }
 
   private save(): void {
-    const { settings, palettes } = this.options.store.get();
-    this.options.storage.save({ version: 1, settings, customPalettes: palettes.filter((p) => p.source !== 'preset') });
+    const { settings, palettes, generate } = this.options.store.get();
+    const { backend: _backend, ...savedGenerate } = generate;
+    this.options.storage.save({ version: 1, settings, customPalettes: palettes.filter((p) => p.source !== 'preset'), generate: savedGenerate });
   }
 }

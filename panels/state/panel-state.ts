@@ -19,6 +19,21 @@ export interface PanelState {
   readonly notice: string | null;
   /** The models this panel can download, and what the browser's cache holds of each (empty where the host keeps none). */
   readonly models: readonly ModelEntryView[];
+  /** The Generate section's values (kept between visits, less `backend`). */
+  readonly generate: GenerateSettings;
+}
+
+/** What the Generate controls hold. */
+export interface GenerateSettings {
+  readonly prompt: string;
+  /** 0..1; 1 generates from the prompt alone, lower keeps more of the layer. */
+  readonly strength: number;
+  /** A whole number 0..2³²−1. */
+  readonly seed: number;
+  /** Pixelate the result with the Pixelate settings, still one layer and one undo step. */
+  readonly asPixelArt: boolean;
+  /** What runs the model and why, once a model is loaded, e.g. "WebGPU (WebGPU adapter found …)". Never saved. */
+  readonly backend: string | null;
 }
 
 /** One model as the model manager lists it. */
@@ -93,6 +108,14 @@ export const DEFAULT_SETTINGS: PixelateSettings = {
   extractColors: 16,
 };
 
+export const DEFAULT_GENERATE: GenerateSettings = {
+  prompt: '',
+  strength: 1,
+  seed: 1,
+  asPixelArt: false,
+  backend: null,
+};
+
 /**
  * The intents components send up (CustomEvents, bubbles + composed). Settings changes carry the
  * new partial settings; `tessera-input` is a live drag (cheap preview at most), `tessera-change`
@@ -111,4 +134,10 @@ export interface PanelEventMap {
   'tessera-download-model': CustomEvent<{ readonly id: string }>;
   /** Delete everything the cache keeps for a model. */
   'tessera-remove-model': CustomEvent<{ readonly id: string }>;
+  /** Generate values changed (the prompt on each edit, strength and seed on commit). */
+  'tessera-generate-change': CustomEvent<Partial<Omit<GenerateSettings, 'backend'>>>;
+  /** Run Generate with the current values. */
+  'tessera-generate': CustomEvent<void>;
+  /** Draw a new random seed (the controller draws it). */
+  'tessera-roll-seed': CustomEvent<void>;
 }

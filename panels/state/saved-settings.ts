@@ -1,5 +1,5 @@
 import { DITHER_METHODS, DOWNSCALE_METHODS } from '../../src/core/pixelate/options.js';
-import { DEFAULT_SETTINGS, type PaletteEntry, type PixelateSettings } from './panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS, type GenerateSettings, type PaletteEntry, type PixelateSettings } from './panel-state.js';
 
 /** Where the panel keeps settings between visits (localStorage in browsers, a file in UXP later). */
 export interface SettingsStorage {
@@ -11,13 +11,15 @@ export interface SavedSettings {
   readonly version: 1;
   readonly settings: PixelateSettings;
   readonly customPalettes: readonly PaletteEntry[];
+  /** The Generate values; absent in entries saved before Generate existed. */
+  readonly generate?: Omit<GenerateSettings, 'backend'>;
 }
 
 /**
  * Whatever was stored, made safe: unknown or out-of-range values fall back to the defaults one
  * field at a time, so an old or hand-edited entry never breaks the panel.
  */
-export function restoreSettings(raw: unknown): { settings: PixelateSettings; customPalettes: PaletteEntry[] } {
+export function restoreSettings(raw: unknown): { settings: PixelateSettings; customPalettes: PaletteEntry[]; generate: GenerateSettings } {
   const saved = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const s = (typeof saved.settings === 'object' && saved.settings !== null ? saved.settings : {}) as Record<string, unknown>;
   const num = (key: keyof PixelateSettings, min: number, max: number, integer: boolean): number => {
@@ -40,7 +42,22 @@ export function restoreSettings(raw: unknown): { settings: PixelateSettings; cus
     extractColors: num('extractColors', 2, 256, true),
   };
   const customPalettes = (Array.isArray(saved.customPalettes) ? saved.customPalettes : []).filter(isPaletteEntry);
-  return { settings, customPalettes };
+  return { settings, customPalettes, generate: restoreGenerate(saved.generate) };
+}
+
+const MAX_SEED = 2 ** 32 - 1;
+
+/** Generate values, one field at a time; `backend` is never restored (it is found on the next load). */
+function restoreGenerate(raw: unknown): GenerateSettings {
+  const g = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const { strength, seed } = g;
+  return {
+    prompt: typeof g.prompt === 'string' ? g.prompt : DEFAULT_GENERATE.prompt,
+    strength: typeof strength === 'number' && strength >= 0 && strength <= 1 ? strength : DEFAULT_GENERATE.strength,
+    seed: typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED ? seed : DEFAULT_GENERATE.seed,
+    asPixelArt: typeof g.asPixelArt === 'boolean' ? g.asPixelArt : DEFAULT_GENERATE.asPixelArt,
+    backend: null,
+  };
 }
 
 function isPaletteEntry(v: unknown): v is PaletteEntry {

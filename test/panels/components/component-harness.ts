@@ -22,6 +22,9 @@ const EVENT_NAMES: readonly (keyof PanelEventMap)[] = [
   'tessera-dismiss',
   'tessera-download-model',
   'tessera-remove-model',
+  'tessera-generate-change',
+  'tessera-generate',
+  'tessera-roll-seed',
 ];
 
 export interface LoggedEvent {

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type PaletteEntry, type PanelState } from '../../../panels/state/panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS, type PaletteEntry, type PanelState } from '../../../panels/state/panel-state.js';
 
 /** Plain data, shared by the Node side of the tests and the page: everything here survives JSON. */
 export const PALETTES: readonly PaletteEntry[] = [
@@ -26,4 +26,5 @@ export const PANEL_STATE: PanelState = {
   error: null,
   notice: null,
   models: [],
+  generate: DEFAULT_GENERATE,
 };

@@ -55,6 +55,29 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
     expect(await generate.locator('.badge').count()).toBe(0);
   });
 
+  it('Generate controls sit under the model manager, disabled until SDXS is installed; Generate and the dice send intents', async () => {
+    const models = [
+      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'missing' },
+      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'installed' },
+    ];
+    const withModels = { ...PANEL_STATE, capabilities: { ...PANEL_STATE.capabilities, models: true }, models, generate: { ...PANEL_STATE.generate, prompt: 'owl' } };
+    await h.set({ state: withModels });
+    const generate = h.page.locator('tessera-section[heading="Generate"]');
+    await generate.locator('button.toggle').click();
+    const run = generate.locator('tessera-generate-controls button.run');
+    expect(await run.isDisabled()).toBe(true);
+    expect(await generate.locator('tessera-generate-controls .reason').textContent()).toBe('Download SDXS-512 DreamShaper (882.1 MB) above first');
+    expect(await h.page.getByLabel('Prompt').inputValue()).toBe('owl');
+    await h.set({ state: { ...withModels, models: [{ ...models[0], state: 'installed' }, models[1]] } });
+    expect(await run.isEnabled()).toBe(true);
+    await run.click();
+    await h.page.getByRole('button', { name: 'New seed' }).click();
+    expect(await h.events()).toEqual([
+      { type: 'tessera-generate', detail: null, bubbles: true, composed: true },
+      { type: 'tessera-roll-seed', detail: null, bubbles: true, composed: true },
+    ]);
+  });
+
   it('clicking Apply sends tessera-apply, bubbling and composed', async () => {
     await h.page.getByRole('button', { name: 'Apply' }).click();
     expect(await h.events()).toEqual([{ type: 'tessera-apply', detail: null, bubbles: true, composed: true }]);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../panels/state/panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS } from '../../../panels/state/panel-state.js';
 import { restoreSettings } from '../../../panels/state/saved-settings.js';
 
 describe('restoreSettings', () => {
   it('gives the defaults for nothing, junk or the wrong shape', () => {
     for (const raw of [null, undefined, 42, 'x', [], { settings: 'no' }]) {
-      expect(restoreSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, customPalettes: [] });
+      expect(restoreSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, customPalettes: [], generate: DEFAULT_GENERATE });
     }
   });
 
@@ -20,5 +20,15 @@ describe('restoreSettings', () => {
       customPalettes: [good, { ...good, colors: ['red'] }, { ...good, source: 'preset' }, { ...good, colors: [] }, null],
     });
     expect(customPalettes).toEqual([good]);
+  });
+
+  it('restores the Generate values field by field; the backend is never restored', () => {
+    const { generate } = restoreSettings({
+      generate: { prompt: 'a red fox', strength: 0.6, seed: 4294967295, asPixelArt: true, backend: 'WebGPU (old)' },
+    });
+    expect(generate).toEqual({ prompt: 'a red fox', strength: 0.6, seed: 4294967295, asPixelArt: true, backend: null });
+    const bad = restoreSettings({ generate: { prompt: 7, strength: 1.5, seed: 2.5, asPixelArt: 'yes' } }).generate;
+    expect(bad).toEqual(DEFAULT_GENERATE);
+    expect(restoreSettings({ generate: { seed: -1, strength: 0 } }).generate).toEqual({ ...DEFAULT_GENERATE, strength: 0 });
   });
 });

@@ -1,0 +1,27 @@
+import type { ModelEntryView, PanelState } from './panel-state.js';
+
+/** The manifest ids Generate loads: the SDXS text-to-image model, and TAESD's encoder for strength below 1. */
+export const GENERATE_MODEL_ID = 'sdxs-512-dreamshaper';
+export const IMAGE_ENCODER_MODEL_ID = 'taesd';
+
+/**
+ * Why Generate cannot run now, in words for the disabled button, or null when it can: a job runs,
+ * the host keeps no models, or a model it needs is not installed (strength 1 needs SDXS alone).
+ */
+export function generateBlockedReason(state: PanelState): string | null {
+  if (!state.capabilities.models) return 'Generate needs a host that keeps models.';
+  if (state.job) return `Wait for “${state.job.label}” to finish.`;
+  if (state.models.length === 0) return 'Checking which models are installed…';
+  const needed = [GENERATE_MODEL_ID, ...(state.generate.strength < 1 ? [IMAGE_ENCODER_MODEL_ID] : [])];
+  for (const id of needed) {
+    const model = state.models.find((m) => m.id === id);
+    if (!model) return `The model list has no “${id}”, which Generate needs.`;
+    if (model.state !== 'installed') return `${model.state === 'partial' ? 'Finish downloading' : 'Download'} ${shortName(model)} (${model.sizeText}) above first${id === IMAGE_ENCODER_MODEL_ID ? ' (a strength below 1 starts from the layer)' : ''}`;
+  }
+  return null;
+}
+
+/** "SDXS-512 DreamShaper (WebGPU ONNX export)" → "SDXS-512 DreamShaper". */
+function shortName(model: ModelEntryView): string {
+  return model.name.replace(/\s*\([^)]*\)\s*$/, '') || model.name;
+}
