@@ -23,6 +23,10 @@ export class TesseraGenerateControls extends LitElement {
     strength: { type: Number },
     seed: { type: Number },
     asPixelArt: { type: Boolean },
+    /** The chosen model's id. */
+    modelId: { type: String },
+    /** The models that can generate from a prompt: [id, name]. */
+    modelChoices: { attribute: false },
     /** What runs the model and why; null until a model has loaded. */
     backend: { attribute: false },
     /** Why Generate cannot run now, or null when it can. */
@@ -35,6 +39,8 @@ export class TesseraGenerateControls extends LitElement {
   declare strength: number;
   declare seed: number;
   declare asPixelArt: boolean;
+  declare modelId: string;
+  declare modelChoices: readonly (readonly [string, string])[];
   declare backend: string | null;
   declare blockedReason: string | null;
   private declare _dragStrength: number | null;
@@ -45,6 +51,8 @@ export class TesseraGenerateControls extends LitElement {
     this.strength = 1;
     this.seed = 1;
     this.asPixelArt = false;
+    this.modelId = '';
+    this.modelChoices = [];
     this.backend = null;
     this.blockedReason = null;
     this._dragStrength = null;
@@ -54,6 +62,12 @@ export class TesseraGenerateControls extends LitElement {
     const strength = this._dragStrength ?? this.strength;
     return html`
       <div class="generate">
+        <div class="row">
+          <label class="field-label" for="model">Model</label>
+          <select id="model" @change=${this.#onModel}>
+            ${this.modelChoices.map(([id, name]) => html`<option value=${id} .selected=${live(id === this.modelId)}>${name}</option>`)}
+          </select>
+        </div>
         <label class="field-label prompt-label" for="prompt">Prompt</label>
         <textarea id="prompt" rows="3" placeholder="a knight with a red cape, pixel art" .value=${live(this.prompt)} @input=${this.#onPrompt}></textarea>
         <div class="row" title=${STRENGTH_HINT}>
@@ -105,6 +119,10 @@ export class TesseraGenerateControls extends LitElement {
 
   #onPixelArt(e: Event): void {
     emit(this, 'tessera-generate-change', { asPixelArt: (e.target as HTMLInputElement).checked });
+  }
+
+  #onModel(e: Event): void {
+    emit(this, 'tessera-generate-change', { modelId: (e.target as HTMLSelectElement).value });
   }
 
   #onGenerate(): void {

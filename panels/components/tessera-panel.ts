@@ -96,6 +96,8 @@ export class TesseraPanel extends LitElement {
                     .strength=${s.generate.strength}
                     .seed=${s.generate.seed}
                     .asPixelArt=${s.generate.asPixelArt}
+                    .modelId=${s.generate.modelId}
+                    .modelChoices=${s.models.filter((m) => m.textToImage).map((m) => [m.id, m.name] as const)}
                     .backend=${s.generate.backend}
                     .blockedReason=${generateBlockedReason(s)}
                   ></tessera-generate-controls>

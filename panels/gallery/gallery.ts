@@ -39,8 +39,8 @@ const idle: PanelState = {
 };
 
 const MODELS: PanelState['models'] = [
-  { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'partial', percent: 37 },
-  { id: 'taesd', name: 'TAESD encoder + decoder (ONNX)', sizeText: '9.8 MB', state: 'installed', licence: 'MIT' },
+  { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'partial', percent: 37, textToImage: true },
+  { id: 'taesd', name: 'TAESD encoder + decoder (ONNX)', sizeText: '9.8 MB', state: 'installed', licence: 'MIT', textToImage: false },
 ];
 
 interface Fixture {

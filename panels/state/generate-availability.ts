@@ -1,7 +1,6 @@
 import type { ModelEntryView, PanelState } from './panel-state.js';
 
-/** The manifest ids Generate loads: the SDXS text-to-image model, and TAESD's encoder for strength below 1. */
-export const GENERATE_MODEL_ID = 'sdxs-512-dreamshaper';
+/** TAESD's encoder, which Generate loads beside the chosen model for strength below 1. */
 export const IMAGE_ENCODER_MODEL_ID = 'taesd';
 
 /**
@@ -12,7 +11,7 @@ export function generateBlockedReason(state: PanelState): string | null {
   if (!state.capabilities.models) return 'Generate needs a host that keeps models.';
   if (state.job) return `Wait for “${state.job.label}” to finish.`;
   if (state.models.length === 0) return 'Checking which models are installed…';
-  const needed = [GENERATE_MODEL_ID, ...(state.generate.strength < 1 ? [IMAGE_ENCODER_MODEL_ID] : [])];
+  const needed = [state.generate.modelId, ...(state.generate.strength < 1 ? [IMAGE_ENCODER_MODEL_ID] : [])];
   for (const id of needed) {
     const model = state.models.find((m) => m.id === id);
     if (!model) return `The model list has no “${id}”, which Generate needs.`;

@@ -18,7 +18,7 @@ import { formatBytes } from '../../src/runtime/download/format-bytes.js';
 import { findModel, type Manifest, type ModelEntry } from '../../src/runtime/models/manifest.js';
 import { modelState, type ModelState } from '../../src/runtime/models/model-state.js';
 import { pullModel } from '../../src/runtime/models/pull-model.js';
-import { GENERATE_MODEL_ID, IMAGE_ENCODER_MODEL_ID, generateBlockedReason } from './generate-availability.js';
+import { IMAGE_ENCODER_MODEL_ID, generateBlockedReason } from './generate-availability.js';
 import { DEFAULT_SETTINGS, type GenerateSettings, type ModelEntryView, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
 import type { PanelStore } from './panel-store.js';
 import { restoreSettings, type SettingsStorage } from './saved-settings.js';
@@ -117,6 +117,7 @@ export function modelEntryView(state: ModelState): ModelEntryView {
     state: state.kind,
     ...(percent !== undefined ? { percent } : {}),
     ...(model.licence ? { licence: model.licence } : {}),
+    textToImage: model.capabilities.includes('text-to-image'),
   };
 }
 
@@ -205,12 +206,13 @@ export class PanelController {
   /** The kept pipeline when it serves this run (one with an encoder serves every strength), else a fresh one. */
   private async loadPipeline(models: PanelModelOptions, withImageEncoder: boolean, signal: AbortSignal): Promise<LoadedSdxsPipeline> {
     const kept = this.pipeline;
-    if (kept && kept.modelId === GENERATE_MODEL_ID && (kept.withImageEncoder || !withImageEncoder)) return kept.loaded;
+    const modelId = this.options.store.get().generate.modelId;
+    if (kept && kept.modelId === modelId && (kept.withImageEncoder || !withImageEncoder)) return kept.loaded;
     await this.releasePipeline();
     const createRunner = models.createRunner ?? noRunner;
     const runners: ModelRunner[] = [];
     const loaded = await (models.loadPipeline ?? loadSdxsPipeline)(models.cache, models.manifest, {
-      modelId: GENERATE_MODEL_ID,
+      modelId,
       withImageEncoder,
       imageEncoderModelId: IMAGE_ENCODER_MODEL_ID,
       createRunner: async (spec, bytes) => {
@@ -220,7 +222,7 @@ export class PanelController {
       },
       signal,
     });
-    this.pipeline = { modelId: GENERATE_MODEL_ID, withImageEncoder, loaded };
+    this.pipeline = { modelId, withImageEncoder, loaded };
     // The UNet does nearly all the work: its backend is the one worth showing.
     const main = runners.find((r) => r.id.includes('unet')) ?? runners[0];
     if (main) this.options.store.update((s) => ({ generate: { ...s.generate, backend: backendText(main) } }));
@@ -323,7 +325,7 @@ export class PanelController {
     const models = this.options.models;
     if (!models || this.job) return;
     try {
-      if (id === GENERATE_MODEL_ID || id === IMAGE_ENCODER_MODEL_ID) await this.releasePipeline();
+      if (id === this.pipeline?.modelId || id === IMAGE_ENCODER_MODEL_ID) await this.releasePipeline();
       const name = models.manifest.models.find((m) => m.id === id)?.name ?? id;
       const freed = await models.cache.remove(id);
       this.options.store.update({ notice: `Removed ${name} (${formatBytes(freed)} freed).`, error: null });

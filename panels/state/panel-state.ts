@@ -32,6 +32,8 @@ export interface GenerateSettings {
   readonly seed: number;
   /** Pixelate the result with the Pixelate settings, still one layer and one undo step. */
   readonly asPixelArt: boolean;
+  /** The manifest id of the text-to-image model to run. */
+  readonly modelId: string;
   /** What runs the model and why, once a model is loaded, e.g. "WebGPU (WebGPU adapter found …)". Never saved. */
   readonly backend: string | null;
 }
@@ -47,6 +49,8 @@ export interface ModelEntryView {
   readonly percent?: number;
   /** SPDX id, when known. */
   readonly licence?: string;
+  /** It can generate from a prompt (offered in Generate's model choice). */
+  readonly textToImage: boolean;
 }
 
 export interface PanelCapabilities {
@@ -113,6 +117,7 @@ export const DEFAULT_GENERATE: GenerateSettings = {
   strength: 1,
   seed: 1,
   asPixelArt: false,
+  modelId: 'sdxs-512-dreamshaper',
   backend: null,
 };
 

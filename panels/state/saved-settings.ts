@@ -56,6 +56,8 @@ function restoreGenerate(raw: unknown): GenerateSettings {
     strength: typeof strength === 'number' && strength >= 0 && strength <= 1 ? strength : DEFAULT_GENERATE.strength,
     seed: typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED ? seed : DEFAULT_GENERATE.seed,
     asPixelArt: typeof g.asPixelArt === 'boolean' ? g.asPixelArt : DEFAULT_GENERATE.asPixelArt,
+    // An id the manifest no longer has is caught when the model list loads (the reason says so).
+    modelId: typeof g.modelId === 'string' && g.modelId !== '' ? g.modelId : DEFAULT_GENERATE.modelId,
     backend: null,
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser/chromium.js';
 import { openHarness, type HarnessPage } from './harness-page.js';
 
-const PROPS = { prompt: 'a knight', strength: 1, seed: 42, asPixelArt: false, backend: null, blockedReason: null };
+const PROPS = { prompt: 'a knight', strength: 1, seed: 42, asPixelArt: false, modelId: 'sdxs', modelChoices: [['sdxs', 'SDXS-512'], ['other', 'Other model']], backend: null, blockedReason: null };
 const ev = (type: string, detail: unknown = null) => ({ type, detail, bubbles: true, composed: true });
 
 describe.skipIf(!hasChromium())('tessera-generate-controls', () => {
@@ -44,6 +44,7 @@ describe.skipIf(!hasChromium())('tessera-generate-controls', () => {
     await h.page.getByLabel('As pixel art (uses the Pixelate settings)').check();
     await h.page.getByRole('button', { name: 'New seed' }).click();
     await h.page.getByRole('button', { name: 'Generate' }).click();
+    await h.page.getByLabel('Model').selectOption('other');
     expect(await h.events()).toEqual([
       ev('tessera-generate-change', { prompt: 'a red fox' }),
       ev('tessera-generate-change', { strength: 0.35 }),
@@ -51,6 +52,7 @@ describe.skipIf(!hasChromium())('tessera-generate-controls', () => {
       ev('tessera-generate-change', { asPixelArt: true }),
       ev('tessera-roll-seed'),
       ev('tessera-generate'),
+      ev('tessera-generate-change', { modelId: 'other' }),
     ]);
   });
 

@@ -4,9 +4,9 @@ import { hasChromium } from '../../browser/chromium.js';
 import { openHarness, type HarnessPage } from './harness-page.js';
 
 const MODELS: readonly ModelEntryView[] = [
-  { id: 'sdxs', name: 'SDXS DreamShaper', sizeText: '882.1 MB', state: 'missing' },
-  { id: 'half', name: 'Half Model', sizeText: '≈2.5 MB', state: 'partial', percent: 37 },
-  { id: 'taesd', name: 'TAESD', sizeText: '9.8 MB', state: 'installed', licence: 'MIT' },
+  { id: 'sdxs', name: 'SDXS DreamShaper', sizeText: '882.1 MB', state: 'missing', textToImage: true },
+  { id: 'half', name: 'Half Model', sizeText: '≈2.5 MB', state: 'partial', percent: 37, textToImage: false },
+  { id: 'taesd', name: 'TAESD', sizeText: '9.8 MB', state: 'installed', licence: 'MIT', textToImage: false },
 ];
 
 describe.skipIf(!hasChromium())('tessera-model-manager', () => {

@@ -166,6 +166,16 @@ describe('panel controller: generate', () => {
     expect(loader.calls).toHaveLength(1);
   });
 
+  it('offers the text-to-image models as choices and loads the one chosen', async () => {
+    const { store, controller, loader } = await setup({ install: ['sdxs-512-dreamshaper'] });
+    expect(store.get().models.filter((m) => m.textToImage).map((m) => m.id)).toEqual(['sdxs-512-dreamshaper']);
+    controller.changeGenerate({ modelId: 'taesd-as-generator' });
+    expect(generateBlockedReason(store.get())).toBe('The model list has no “taesd-as-generator”, which Generate needs.');
+    controller.changeGenerate({ modelId: 'sdxs-512-dreamshaper', prompt: 'a cat' });
+    await controller.generate();
+    expect(loader.calls[0]).toMatchObject({ modelId: 'sdxs-512-dreamshaper' });
+  });
+
   it('loads again with the image encoder for a strength below 1, releasing the first pipeline', async () => {
     const { controller, host, loader } = await setup({ install: ['sdxs-512-dreamshaper', 'taesd'] });
     controller.changeGenerate({ prompt: 'fox' });
@@ -224,9 +234,9 @@ describe('panel controller: generate', () => {
     expect(store.get().generate.seed).toBe(4294967295);
     controller.changeGenerate({ prompt: 'owl', asPixelArt: true, strength: 0.7 });
     const last = saves.at(-1)!;
-    expect(last.generate).toEqual({ prompt: 'owl', strength: 0.7, seed: 4294967295, asPixelArt: true });
+    expect(last.generate).toEqual({ prompt: 'owl', strength: 0.7, seed: 4294967295, asPixelArt: true, modelId: 'sdxs-512-dreamshaper' });
     const again = await setup({ saved: last });
-    expect(again.store.get().generate).toEqual({ prompt: 'owl', strength: 0.7, seed: 4294967295, asPixelArt: true, backend: null });
+    expect(again.store.get().generate).toEqual({ prompt: 'owl', strength: 0.7, seed: 4294967295, asPixelArt: true, modelId: 'sdxs-512-dreamshaper', backend: null });
   });
 
   it('the default seed source is crypto, a whole number in range', async () => {

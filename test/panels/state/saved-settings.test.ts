@@ -24,9 +24,9 @@ describe('restoreSettings', () => {
 
   it('restores the Generate values field by field; the backend is never restored', () => {
     const { generate } = restoreSettings({
-      generate: { prompt: 'a red fox', strength: 0.6, seed: 4294967295, asPixelArt: true, backend: 'WebGPU (old)' },
+      generate: { prompt: 'a red fox', strength: 0.6, seed: 4294967295, asPixelArt: true, modelId: 'my-model', backend: 'WebGPU (old)' },
     });
-    expect(generate).toEqual({ prompt: 'a red fox', strength: 0.6, seed: 4294967295, asPixelArt: true, backend: null });
+    expect(generate).toEqual({ prompt: 'a red fox', strength: 0.6, seed: 4294967295, asPixelArt: true, modelId: 'my-model', backend: null });
     const bad = restoreSettings({ generate: { prompt: 7, strength: 1.5, seed: 2.5, asPixelArt: 'yes' } }).generate;
     expect(bad).toEqual(DEFAULT_GENERATE);
     expect(restoreSettings({ generate: { seed: -1, strength: 0 } }).generate).toEqual({ ...DEFAULT_GENERATE, strength: 0 });
