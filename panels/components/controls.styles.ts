@@ -138,6 +138,18 @@ export const controlStyles = css`
     color: var(--tessera-fg-muted);
     font-variant-numeric: tabular-nums;
   }
+  /* A checkbox with its label, aligned under the value column of the rows above. */
+  .check {
+    display: flex;
+    align-items: center;
+    gap: var(--tessera-space-2);
+    margin-left: calc(var(--tessera-label-width) + var(--tessera-space-2));
+    cursor: pointer;
+  }
+  .check input {
+    flex: 0 0 auto;
+    margin: 0;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

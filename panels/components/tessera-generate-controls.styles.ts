@@ -32,17 +32,6 @@ export const generateControlsStyles = css`
     flex: none;
     font-size: 16px;
   }
-  .check {
-    display: flex;
-    align-items: center;
-    gap: var(--tessera-space-2);
-    margin-left: calc(var(--tessera-label-width) + var(--tessera-space-2));
-    cursor: pointer;
-  }
-  .check input {
-    flex: 0 0 auto;
-    margin: 0;
-  }
   .backend {
     overflow-wrap: anywhere;
   }

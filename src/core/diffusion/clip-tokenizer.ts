@@ -10,7 +10,7 @@ import { TesseraError } from '../errors.js';
  * whitespace, strip, lower-case). Implemented here: the parts of ftfy's defaults that change
  * typed prompts (curly quotes → straight, control characters removed, NFC), HTML numeric
  * references and the entities &amp; &lt; &gt; &quot; &apos; &nbsp; (twice, as OpenAI does),
- * whitespace collapse, trim and lower-case. Not implemented: ftfy's mojibake repair, ligature and
+ * whitespace collapse, trim and lower-case. Left out (rare in prompts): ftfy's mojibake repair, ligature and
  * full-width folding, and the other ~2,200 named HTML entities.
  */
 export interface ClipTokenizerOptions {
