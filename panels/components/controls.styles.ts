@@ -138,6 +138,19 @@ export const controlStyles = css`
     color: var(--tessera-fg-muted);
     font-variant-numeric: tabular-nums;
   }
+  /* A thin progress bar: .track with a .fill whose width is the fraction done. */
+  .track {
+    height: 4px;
+    border-radius: 2px;
+    background: var(--tessera-surface-sunken);
+    box-shadow: inset 0 0 0 1px var(--tessera-border);
+    overflow: hidden;
+  }
+  .fill {
+    height: 100%;
+    border-radius: 2px;
+    background: var(--tessera-accent);
+  }
   /* A checkbox with its label, aligned under the value column of the rows above. */
   .check {
     display: flex;

@@ -50,15 +50,4 @@ export const modelManagerStyles = css`
   .actions {
     justify-content: flex-end;
   }
-  .track {
-    height: 4px;
-    border-radius: 2px;
-    background: var(--tessera-surface-sunken);
-    box-shadow: inset 0 0 0 1px var(--tessera-border);
-    overflow: hidden;
-  }
-  .fill {
-    height: 100%;
-    background: var(--tessera-accent);
-  }
 `;

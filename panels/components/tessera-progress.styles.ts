@@ -28,16 +28,8 @@ export const progressStyles = css`
   }
   .track {
     flex: 1 1 auto;
-    height: 4px;
-    border-radius: 2px;
-    background: var(--tessera-surface-sunken);
-    box-shadow: inset 0 0 0 1px var(--tessera-border);
-    overflow: hidden;
   }
   .fill {
-    height: 100%;
-    border-radius: 2px;
-    background: var(--tessera-accent);
     transition: width 120ms linear;
   }
   @media (prefers-reduced-motion: reduce) {

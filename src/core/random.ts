@@ -65,8 +65,3 @@ function hashLabel(seed: number, label: string): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
-
-/** A fresh seed for a user who did not give one: shown to them so the result can be reproduced. */
-export function randomSeed(source: () => number): number {
-  return Math.floor(source() * 2 ** 31);
-}

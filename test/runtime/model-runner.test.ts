@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TesseraError } from '../../src/core/errors.js';
+import { thrownTesseraError as thrown } from '../fixtures/errors.js';
 import { checkFeedsAgainstSpec, checkOutputsAgainstSpec, checkSessionAgainstSpec, type ModelSpec, type SessionSignature } from '../../src/runtime/model-runner.js';
 import { createTensor, float32Tensor, int64Tensor } from '../../src/runtime/tensor.js';
 
@@ -15,16 +15,6 @@ const SPEC: ModelSpec = {
   ],
   outputs: [{ name: 'out_sample', type: 'float32', shape: ['batch_size', 4, 'height', 'width'] }],
 };
-
-function thrown(f: () => unknown): TesseraError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TesseraError);
-    return e as TesseraError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('checkSessionAgainstSpec', () => {
   const good: SessionSignature = {

@@ -61,7 +61,7 @@ export function createPaletteMatcher(palette: Palette): PaletteMatcher {
   let used = 0;
   const distances = new Float64Array(size);
 
-  const scratch = new Float64Array(3);
+  const scratch: Vec3 = [0, 0, 0];
   const fillCell = (k: number, cr: number, cg: number, cb: number): void => {
     if (used + size > candidates.length) {
       const grown = new Uint8Array(candidates.length * 2 + size);
@@ -120,7 +120,7 @@ export function createPaletteMatcher(palette: Palette): PaletteMatcher {
  */
 function fillCandidates(
   cr: number, cg: number, cb: number,
-  oklab: Float32Array, size: number, distances: Float64Array, p: Float64Array, out: Uint8Array, at: number,
+  oklab: Float32Array, size: number, distances: Float64Array, p: Vec3, out: Uint8Array, at: number,
 ): number {
   const lin = SRGB_TO_LINEAR, step = (1 << CELL_SHIFT) - 1;
   const r0 = cr << CELL_SHIFT, g0 = cg << CELL_SHIFT, b0 = cb << CELL_SHIFT;
@@ -135,11 +135,11 @@ function fillCandidates(
     return n;
   }
   const half = 1 << (CELL_SHIFT - 1);
-  oklabInto(lin[r0 + half], lin[g0 + half], lin[b0 + half], p);
+  linearToOklab(lin[r0 + half], lin[g0 + half], lin[b0 + half], p);
   const cL = p[0], ca = p[1], cb2 = p[2];
   let radius = 0;
   for (let corner = 0; corner < 8; corner++) {
-    oklabInto(lin[r0 + (corner & 1 ? step : 0)], lin[g0 + (corner & 2 ? step : 0)], lin[b0 + (corner & 4 ? step : 0)], p);
+    linearToOklab(lin[r0 + (corner & 1 ? step : 0)], lin[g0 + (corner & 2 ? step : 0)], lin[b0 + (corner & 4 ? step : 0)], p);
     const dL = p[0] - cL, da = p[1] - ca, db = p[2] - cb2;
     radius = Math.max(radius, dL * dL + da * da + db * db);
   }
@@ -153,14 +153,4 @@ function fillCandidates(
   const limit = nearest + 2 * radius;
   for (let i = 0; i < size; i++) if (distances[i] <= limit) out[at + n++] = i;
   return n;
-}
-
-/** linearToOklab into a reused buffer (the exported one returns a tuple). */
-function oklabInto(r: number, g: number, b: number, out: Float64Array): void {
-  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
-  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
-  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
-  out[0] = 0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s;
-  out[1] = 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s;
-  out[2] = 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s;
 }

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { thrownTesseraError as thrown } from '../../fixtures/errors.js';
 import { decodeImage, sniffImageFormat } from '../../../src/core/codecs/decode-image.js';
 import { encodeJpeg } from '../../../src/core/codecs/jpeg.js';
 import { encodePng } from '../../../src/core/codecs/png.js';
-import { TesseraError } from '../../../src/core/errors.js';
 import { createImage } from '../../../src/core/image.js';
-
-function thrown(run: () => unknown): TesseraError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TesseraError);
-    return e as TesseraError;
-  }
-  throw new Error('expected a TesseraError');
-}
 
 describe('decodeImage', () => {
   const image = createImage(4, 3, new Uint8ClampedArray(48).fill(200));

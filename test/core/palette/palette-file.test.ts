@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TesseraError } from '../../../src/core/errors.js';
+import { thrownTesseraError as thrown } from '../../fixtures/errors.js';
 import { MAX_PALETTE_COLORS, createPalette } from '../../../src/core/palette/palette.js';
 import {
   detectPaletteFormat,
@@ -12,16 +12,6 @@ import { PALETTE_PRESETS } from '../../../src/core/palette/presets.js';
 
 const FORMATS: readonly PaletteFormat[] = ['hex', 'gpl', 'pal', 'paint-net', 'png'];
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function thrown(run: () => unknown): TesseraError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TesseraError);
-    return e as TesseraError;
-  }
-  throw new Error('expected a TesseraError');
-}
 
 describe('round trips', () => {
   for (const format of FORMATS) {
