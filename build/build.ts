@@ -30,7 +30,8 @@ interface Target {
 const TARGETS: Record<string, Target> = {
   // The `tessera` command: one ESM file for Node 20 with its dependencies inlined, except
   // onnxruntime-web, which finds its .wasm files beside its own module and so must load from
-  // node_modules (only Generate imports it, on first use). jpeg-js is CommonJS and expects `require`.
+  // node_modules (only Generate imports it, on first use), and onnxruntime-node, a native addon
+  // whose binary sits in node_modules. jpeg-js is CommonJS and expects `require`.
   cli: {
     options: {
       entryPoints: ['src/cli/tessera.ts'],
@@ -38,7 +39,7 @@ const TARGETS: Record<string, Target> = {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      external: ['onnxruntime-web'],
+      external: ['onnxruntime-web', 'onnxruntime-node'],
       banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
     },
   },

@@ -27,7 +27,8 @@ const UPSCALE_NEEDS_MODEL =
 
 const host = new PhotoshopHost({ app, core, imaging });
 const storage = localSettingsStorage('tessera.panel.v1');
-const store = createPanelStore(initialPanelState(host, storage));
+// No WebGPU here: models run on a server, by default a local `tessera serve` at its default port.
+const store = createPanelStore(initialPanelState(host, storage, { localCompute: false }));
 const controller = new PanelController({ store, host, compute: computeInThread, previewCompute: computeInThread, storage });
 const panel = document.createElement('tessera-panel');
 
@@ -58,6 +59,8 @@ function mountPanel(rootNode: HTMLElement): void {
     store.update({ notice: `The preview will not follow layer changes by itself (${e instanceof Error ? e.message : String(e)}); change a setting to refresh it.` });
   });
   controller.schedulePreview();
+  // Say at once whether the server answers, and what it serves.
+  if (store.get().compute.where === 'server') void controller.testConnection();
 }
 
 /**

@@ -1,27 +1,27 @@
-import { homedir } from 'node:os';
 import path from 'node:path';
-import BUNDLED_MANIFEST from '../../models/manifest.json';
 import { generateCommand as runGenerate, resolveGenerateOptions, type GenerateCommandResult } from '../commands/generate.js';
 import type { CommandProgress } from '../commands/command-context.js';
 import { decodeImage } from '../core/codecs/decode-image.js';
 import { encodePng } from '../core/codecs/png.js';
 import { TesseraError } from '../core/errors.js';
-import type { RgbaImage } from '../core/image.js';
+import { MAX_PIXELS, type RgbaImage } from '../core/image.js';
 import type { Host, LayerWrite, Target } from '../hosts/host.js';
 import { defaultCacheDir, NodeModelCache } from '../runtime/cache/node-model-cache.js';
-import type { ModelRunner, ModelSpec } from '../runtime/model-runner.js';
-import { loadManifest, type Manifest } from '../runtime/models/manifest.js';
-import { createOrtWebRunner } from '../runtime/onnx/ort-web-runner.js';
 import { DEFAULT_SDXS_MODEL, loadSdxsPipeline } from '../runtime/sdxs/load-sdxs-pipeline.js';
 import { parseCommandArgs, parseNumberArg, usageError } from './args.js';
 import { PIXELATE_FLAGS, pixelateOptionsFromFlags } from './pixelate-flags.js';
+import { describeBackends, recordingRunners, runnerSourceFromFlags, SERVER_FLAGS, SERVER_HELP } from './server-option.js';
+import type { ModelRunner } from '../runtime/model-runner.js';
 import { readInputFile, writeOutputFile, type CliIo } from './io.js';
+import { nodeModelDeps, readManifest, type ModelCliDeps } from './model-deps.js';
 
 export const GENERATE_HELP = `Usage: tessera generate IN -o OUT --prompt TEXT [options]
 
-Generate an image with SDXS (one step, on the CPU) over IN, at IN's size and with IN's alpha.
-Writes PNG. Needs the model installed first: tessera models pull ${DEFAULT_SDXS_MODEL}
-(and tessera models pull taesd for --strength below 1). Nothing is downloaded by this command.
+Generate an image with SDXS (one step) over IN, at IN's size and with IN's alpha. Writes PNG.
+The models run here on onnxruntime-node (a GPU provider when one works, else the CPU; wasm if
+onnxruntime-node does not load), or on an inference server with --server. Needs the model
+installed first: tessera models pull ${DEFAULT_SDXS_MODEL} (and tessera models pull taesd for
+--strength below 1). Nothing is downloaded by this command.
 
   -o, --output FILE   where to write the result, a .png (required)
   --prompt TEXT       what to generate (may be empty only with --strength below 1)
@@ -32,30 +32,13 @@ Writes PNG. Needs the model installed first: tessera models pull ${DEFAULT_SDXS_
                       pixelate options (tessera pixelate --help): --grid, --cell, --palette,
                       --dither, --dither-strength (here --strength is the diffusion's),
                       --downscale, --alpha, --cleanup, --refine, --iterations, --faithfulness
-
+${SERVER_HELP}
 Example: tessera generate layer.png -o knight.png --prompt "a knight, pixel art" --seed 42
 `;
 
 /** What the command reaches outside itself; tests pass their own cache folder and runner. */
-export interface GenerateCliDeps {
-  readonly env: Record<string, string | undefined>;
-  readonly homeDir: string;
-  readonly createRunner: (spec: ModelSpec, bytes: Uint8Array) => Promise<ModelRunner>;
-  /** Calls `stop` on Ctrl-C; returns the function that stops listening. */
-  readonly onInterrupt: (stop: () => void) => () => void;
-}
-
-export function nodeGenerateDeps(): GenerateCliDeps {
-  return {
-    env: process.env,
-    homeDir: homedir(),
-    createRunner: (spec, bytes) => createOrtWebRunner(spec, bytes, { preferred: ['wasm'] }),
-    onInterrupt: (stop) => {
-      process.once('SIGINT', stop);
-      return () => process.off('SIGINT', stop);
-    },
-  };
-}
+export type GenerateCliDeps = ModelCliDeps;
+export const nodeGenerateDeps = nodeModelDeps;
 
 export async function generateCommand(argv: string[], io: CliIo, deps: GenerateCliDeps = nodeGenerateDeps()): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -68,6 +51,7 @@ export async function generateCommand(argv: string[], io: CliIo, deps: GenerateC
     pixelate: { type: 'boolean' },
     'dither-strength': { type: 'string' },
     ...PIXELATE_FLAGS,
+    ...SERVER_FLAGS,
   });
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'generate needs an input image.' : 'generate takes one input image.');
   if (!values.output) throw usageError('generate needs an output file: -o OUT.png');
@@ -75,6 +59,7 @@ export async function generateCommand(argv: string[], io: CliIo, deps: GenerateC
   if (values.prompt === undefined) throw usageError('generate needs --prompt TEXT.');
   const pixelateFlagsGiven = Object.keys(PIXELATE_FLAGS).some((flag) => flag in values) || 'dither-strength' in values;
   if (pixelateFlagsGiven && !values.pixelate) throw usageError('The pixelate options (--grid, --palette, …) go with --pixelate.');
+  if (values.prior !== undefined) throw usageError('--prior works with tessera pixelate, not with generate --pixelate.');
   const seed = values.seed === undefined ? undefined : parseNumberArg('--seed', values.seed);
   const options = resolveGenerateOptions({
     prompt: values.prompt,
@@ -89,13 +74,15 @@ export async function generateCommand(argv: string[], io: CliIo, deps: GenerateC
   const cache = new NodeModelCache(defaultCacheDir(deps.env, deps.homeDir));
   const controller = new AbortController();
   const stopListening = deps.onInterrupt(() => controller.abort());
+  const runnerSource = runnerSourceFromFlags(values, { env: deps.env, createRunner: deps.createRunner, fetch: deps.fetch, signal: controller.signal });
+  const runners: ModelRunner[] = [];
   let result: GenerateCommandResult;
   let written: RgbaImage;
   try {
     const loaded = await loadSdxsPipeline(cache, manifest, {
       modelId: values.model,
       withImageEncoder: options.strength < 1,
-      createRunner: deps.createRunner,
+      runnerSource: recordingRunners(runnerSource, runners),
       signal: controller.signal,
     });
     try {
@@ -110,12 +97,14 @@ export async function generateCommand(argv: string[], io: CliIo, deps: GenerateC
   }
   await writeOutputFile(values.output, encodePng(written));
   io.stdout(`Wrote ${values.output} (${written.width}×${written.height}, "${result.layerName}") in ${Math.round(performance.now() - started)} ms\n`);
+  io.stdout(`Models ran on ${describeBackends(runners)}\n`);
   return 0;
 }
 
 /** The input file as a one-layer document: the command reads it and writes one result. */
 class ImageHost implements Host {
-  readonly capabilities = { name: 'file', singleUndoStep: true, workers: false };
+  // Files have no host limit beyond Tessera's own (2^28 px, MAX_PIXELS).
+  readonly capabilities = { name: 'file', singleUndoStep: true, workers: false, maxDocumentPixels: MAX_PIXELS };
   private result: RgbaImage | null = null;
 
   constructor(private readonly image: RgbaImage) {}
@@ -150,17 +139,4 @@ function progressLine(io: CliIo): ((p: CommandProgress) => void) | undefined {
     const line = `generate ${Math.round(p.fraction * 100)}% (${p.stage})`;
     if (line !== last) show((last = line));
   };
-}
-
-/** The bundled manifest, or `--manifest FILE` (as `tessera models` takes it, for tests and mirrors). */
-async function readManifest(file: string | undefined): Promise<Manifest> {
-  if (file === undefined) return loadManifest(BUNDLED_MANIFEST);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(await readInputFile(file)));
-  } catch (e) {
-    if (e instanceof TesseraError) throw e;
-    throw new TesseraError('invalid-input', `${file} is not a JSON model manifest: ${(e as Error).message}`, { cause: e });
-  }
-  return loadManifest(json);
 }

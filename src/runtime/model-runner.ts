@@ -70,10 +70,7 @@ export interface SessionSignature {
  * size fixed in the file that the spec says is free. Throws `model-mismatch` naming every difference.
  */
 export function checkSessionAgainstSpec(spec: ModelSpec, session: SessionSignature): void {
-  const problems = [
-    ...compareSide('input', spec.inputs, session.inputNames, session.inputMetadata),
-    ...compareSide('output', spec.outputs, session.outputNames, session.outputMetadata),
-  ];
+  const problems = sessionSpecProblems(spec, session);
   if (problems.length === 0) return;
   throw new TesseraError(
     'model-mismatch',
@@ -89,6 +86,22 @@ export function checkSessionAgainstSpec(spec: ModelSpec, session: SessionSignatu
       },
     },
   );
+}
+
+/**
+ * The differences `checkSessionAgainstSpec` finds, one phrase each, without throwing: for callers
+ * whose advice differs from "download the file again" (a model on a remote server).
+ */
+export function sessionSpecProblems(spec: ModelSpec, session: SessionSignature): string[] {
+  return [
+    ...compareSide('input', spec.inputs, session.inputNames, session.inputMetadata),
+    ...compareSide('output', spec.outputs, session.outputNames, session.outputMetadata),
+  ];
+}
+
+/** The expected and actual tensors of a mismatch, for `details`. */
+export function describeSpecAndSession(spec: ModelSpec, session: SessionSignature): { expected: string[]; actual: string[] } {
+  return { expected: describeSpec(spec), actual: describeSession(session) };
 }
 
 function compareSide(

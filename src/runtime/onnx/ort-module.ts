@@ -2,7 +2,7 @@ import type { SessionSignature } from '../model-runner.js';
 import type { TensorData, TensorType } from '../tensor.js';
 
 /**
- * The slice of onnxruntime-web the runner uses, as a structural type: the real module fits, and a
+ * The slice of ONNX Runtime the runners use, as a structural type: the real module fits, and a
  * test can pass a spying or failing stand-in. Only this folder knows ONNX Runtime exists.
  */
 export interface OrtTensorLike {
@@ -21,17 +21,18 @@ export interface OrtSessionLike extends SessionSignature {
 
 export type OrtExecutionProvider = 'webgpu' | 'wasm';
 
-export interface OrtSessionOptions {
-  executionProviders?: OrtExecutionProvider[];
+export interface OrtSessionOptions<EP extends string = OrtExecutionProvider> {
+  executionProviders?: EP[];
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Pins symbolic dims (`{ batch_size: 1, height: 64 }`): lets WebGPU plan buffers once. */
   freeDimensionOverrides?: Record<string, number>;
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
-export interface OrtModule {
+/** onnxruntime-web by default; onnxruntime-node fits with its own provider names (ort-node-module.ts). */
+export interface OrtModule<EP extends string = OrtExecutionProvider> {
   readonly InferenceSession: {
-    create(model: Uint8Array, options?: OrtSessionOptions): Promise<OrtSessionLike>;
+    create(model: Uint8Array, options?: OrtSessionOptions<EP>): Promise<OrtSessionLike>;
   };
   readonly Tensor: new (type: TensorType, data: TensorData, dims: readonly number[]) => OrtTensorLike;
 }

@@ -1,12 +1,12 @@
 import { createClipTokenizer } from '../../core/diffusion/clip-tokenizer.js';
 import type { TensorRange } from '../../core/diffusion/image-tensor.js';
-import { TesseraError } from '../../core/errors.js';
+import { assert, TesseraError } from '../../core/errors.js';
 import type { ModelCache } from '../cache/model-cache.js';
-import type { ModelRunner, ModelSpec } from '../model-runner.js';
+import type { ModelRunner } from '../model-runner.js';
 import { findModel, type Manifest, type ModelEntry, type ModelFile } from '../models/manifest.js';
-import { requireModel } from '../models/model-missing-error.js';
+import { openModelFileRunner, requireModelFiles, type CreateRunner, type RunnerSource } from '../models/model-file-runner.js';
 import { fileWithRole, manifestFileSpec } from './manifest-file-spec.js';
-import { createSdxsPipeline, type SdxsModel, type SdxsPipeline } from './sdxs-pipeline.js';
+import { createSdxsPipeline, type SdxsModel, type SdxsPipeline, type SdxsPipelineModels } from './sdxs-pipeline.js';
 
 export const DEFAULT_SDXS_MODEL = 'sdxs-512-dreamshaper';
 /** Where the TAESD encoder comes from when the text-to-image model ships none (sdxs-512-dreamshaper does not). */
@@ -19,13 +19,17 @@ export interface LoadSdxsOptions {
   readonly withImageEncoder: boolean;
   /** Manifest id to take the encoder from when the model has none. Default `taesd`. */
   readonly imageEncoderModelId?: string;
-  /** Loads one ONNX file: `createOrtWebRunner` with the caller's backends. */
-  readonly createRunner: (spec: ModelSpec, bytes: Uint8Array) => Promise<ModelRunner>;
+  /** Loads one ONNX file from the cache: `createOrtWebRunner` with the caller's backends. Give this or `runnerSource`. */
+  readonly createRunner?: CreateRunner;
+  /** Where the ONNX files run (here, or on an inference server); default local through `createRunner`. */
+  readonly runnerSource?: RunnerSource;
   readonly signal?: AbortSignal;
 }
 
 export interface LoadedSdxsPipeline {
   readonly pipeline: SdxsPipeline;
+  /** The loaded models themselves, for other uses of the same sessions (Refine's diffusion prior). */
+  readonly models: SdxsPipelineModels;
   /** Frees every session; call it in a `finally`. */
   release(): Promise<void>;
 }
@@ -42,8 +46,9 @@ export async function loadSdxsPipeline(cache: ModelCache, manifest: Manifest, op
       ? model
       : findModel(manifest, options.imageEncoderModelId ?? DEFAULT_IMAGE_ENCODER_MODEL)
     : null;
-  await requireModel(cache, model);
-  if (encoderModel && encoderModel !== model) await requireModel(cache, encoderModel);
+  const source = runnerSourceOf(options);
+  await requireModelFiles(cache, model, source);
+  if (encoderModel && encoderModel !== model) await requireModelFiles(cache, encoderModel, source);
 
   const runners: ModelRunner[] = [];
   const release = async () => {
@@ -52,7 +57,7 @@ export async function loadSdxsPipeline(cache: ModelCache, manifest: Manifest, op
   const load = async (entry: ModelEntry, file: ModelFile): Promise<SdxsModel> => {
     options.signal?.throwIfAborted();
     const spec = manifestFileSpec(entry, file);
-    const runner = await options.createRunner(spec, await cache.read(entry.id, file.name));
+    const runner = await openModelFileRunner(cache, source, spec, { model: entry, file });
     runners.push(runner);
     return { runner, spec };
   };
@@ -65,15 +70,22 @@ export async function loadSdxsPipeline(cache: ModelCache, manifest: Manifest, op
     const unet = await load(model, fileWithRole(model, 'unet'));
     const vaeDecoder = await load(model, decoderFile);
     const vaeEncoder = encoderModel ? await load(encoderModel, fileWithRole(encoderModel, 'vae-encoder')) : undefined;
-    const pipeline = createSdxsPipeline({ textEncoder, unet, vaeDecoder, vaeEncoder, tokenizer, vaeRange: rangeOf(decoderFile) });
-    return { pipeline, release };
+    const models: SdxsPipelineModels = { textEncoder, unet, vaeDecoder, vaeEncoder, tokenizer, vaeRange: rangeOf(decoderFile) };
+    return { pipeline: createSdxsPipeline(models), models, release };
   } catch (e) {
     await release();
     throw e;
   }
 }
 
-function parseVocab(bytes: Uint8Array, modelId: string): Record<string, number> {
+/** The options' runner source: `runnerSource`, else local through `createRunner`. */
+export function runnerSourceOf(options: { readonly createRunner?: CreateRunner; readonly runnerSource?: RunnerSource }): RunnerSource {
+  if (options.runnerSource) return options.runnerSource;
+  assert(options.createRunner !== undefined, 'loadSdxsPipeline needs createRunner or runnerSource');
+  return { where: 'local', createRunner: options.createRunner };
+}
+
+export function parseVocab(bytes: Uint8Array, modelId: string): Record<string, number> {
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, number>;
   } catch (e) {
@@ -85,7 +97,7 @@ function parseVocab(bytes: Uint8Array, modelId: string): Record<string, number> 
 }
 
 /** The decoder's image range from the manifest, where it says; else the optimum convention [−1, 1]. */
-function rangeOf(decoder: ModelFile): TensorRange {
+export function rangeOf(decoder: ModelFile): TensorRange {
   const range = decoder.outputs?.find((t) => t.role === 'image')?.range;
   return range && range[0] === 0 && range[1] === 1 ? 'zero-to-one' : 'neg-one-to-one';
 }

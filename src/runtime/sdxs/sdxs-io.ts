@@ -1,6 +1,7 @@
+import type { ClipTokenizer } from '../../core/diffusion/clip-tokenizer.js';
 import { TesseraError } from '../../core/errors.js';
 import { VAE_SCALE } from '../../core/diffusion/image-tensor.js';
-import type { ModelSpec, TensorSpec } from '../model-runner.js';
+import type { ModelRunner, ModelSpec, TensorSpec } from '../model-runner.js';
 import { createTensor, type Tensor } from '../tensor.js';
 
 /**
@@ -82,6 +83,26 @@ export function timestepTensor(spec: TensorSpec, timestep: number): Tensor {
   if (spec.type === 'int64') return createTensor('int64', BigInt64Array.of(BigInt(timestep)), dims);
   if (spec.type === 'int32') return createTensor('int32', Int32Array.of(timestep), dims);
   return createTensor('float32', Float32Array.of(timestep), dims);
+}
+
+/** The prompt through the text encoder: its hidden states [1, 77, D], the UNet's context. */
+export async function encodePrompt(
+  textEncoder: { readonly runner: ModelRunner; readonly spec: ModelSpec },
+  io: SdxsIo,
+  tokenizer: ClipTokenizer,
+  prompt: string,
+  signal: AbortSignal | undefined,
+): Promise<Tensor> {
+  const ids = tokenTensor(io.textIds, tokenizer.encode(prompt));
+  signal?.throwIfAborted();
+  const out = await textEncoder.runner.run({ [io.textIds.name]: ids }, { signal });
+  const embedding = out[io.textOutput];
+  if (embedding?.type !== 'float32') {
+    throw new TesseraError('model-mismatch', `Model "${textEncoder.spec.id}" did not return ${io.textOutput} as float32.`, {
+      details: { model: textEncoder.spec.id, output: io.textOutput },
+    });
+  }
+  return embedding;
 }
 
 /** The float32 output `name` of `model`, or `model-mismatch`. */

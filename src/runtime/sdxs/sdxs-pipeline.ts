@@ -6,7 +6,7 @@ import { TesseraError } from '../../core/errors.js';
 import { createImage, type RgbaImage } from '../../core/image.js';
 import type { ModelRunner, ModelSpec } from '../model-runner.js';
 import { createTensor, type Tensor } from '../tensor.js';
-import { fixedLatentSize, floatOutput, resolveSdxsIo, timestepTensor, tokenTensor, type SdxsIo } from './sdxs-io.js';
+import { encodePrompt, fixedLatentSize, floatOutput, resolveSdxsIo, timestepTensor } from './sdxs-io.js';
 
 /** A loaded model and the spec it was loaded against (the spec says which tensor is which, and its dtype). */
 export interface SdxsModel {
@@ -70,15 +70,7 @@ export function createSdxsPipeline(models: SdxsPipelineModels): SdxsPipeline {
 
   const encodeText = async (prompt: string, signal: AbortSignal | undefined): Promise<Tensor> => {
     if (lastText?.prompt === prompt) return lastText.embedding;
-    const ids = tokenTensor(io.textIds, tokenizer.encode(prompt));
-    signal?.throwIfAborted();
-    const out = await textEncoder.runner.run({ [io.textIds.name]: ids }, { signal });
-    const embedding = out[io.textOutput];
-    if (embedding?.type !== 'float32') {
-      throw new TesseraError('model-mismatch', `Model "${textEncoder.spec.id}" did not return ${io.textOutput} as float32.`, {
-        details: { model: textEncoder.spec.id, output: io.textOutput },
-      });
-    }
+    const embedding = await encodePrompt(textEncoder, io, tokenizer, prompt, signal);
     lastText = { prompt, embedding };
     return embedding;
   };
