@@ -9,6 +9,7 @@ import { pixelateImageSync } from '../../src/core/pixelate/pipeline.js';
 import { runSync } from '../../src/core/progress.js';
 import { DEFAULT_REFINE_OPTIONS, refineSteps } from '../../src/core/refine/refine.js';
 import type { BenchImage } from '../images.js';
+import { printRefinePriorCost } from './refine-prior-cost.js';
 import { printImageOrigins, printTarget, type BenchContext, type Suite, type TargetResult } from '../suite.js';
 import { formatMs, formatNumber, formatPercent, printTable } from '../table.js';
 import { measure, type Timing } from '../timing.js';
@@ -84,6 +85,8 @@ export const refineSuite: Suite = {
       ],
       timed.map((r) => [r.image.name, formatMs(r.timing.medianMs), formatMs(r.timing.p90Ms), formatMs(r.timing.minMs), String(r.timing.runs), formatMs(r.cpuMs ?? 0)]),
     );
+
+    printRefinePriorCost(ctx.plan.runs);
 
     const worst = timed.reduce((a, b) => (b.timing.medianMs > a.timing.medianMs ? b : a));
     const speed: TargetResult = {

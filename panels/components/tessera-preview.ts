@@ -43,7 +43,7 @@ export class TesseraPreview extends LitElement {
       </div>
       <div class="caption">
         <span>${shown ? caption(shown) : ''}</span>
-        <span>${busy && shown ? 'Updating…' : ''}</span>
+        <span class="status">${busy && shown ? 'Updating…' : p.kind === 'ready' ? (p.status ?? '') : ''}</span>
       </div>
     `;
   }

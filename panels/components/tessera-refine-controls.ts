@@ -12,7 +12,10 @@ import './tessera-slider.js';
  * cell, for art that looks drawn. When on, it replaces dithering; it takes about a second per 500
  * iterations on a 64-cell grid.
  *
- * @fires tessera-change - `{ refine }`, `{ refineIterations }` or `{ faithfulness }` (on release).
+ * With a diffusion model installed (`priorAvailable`), it also offers the diffusion prior: every
+ * few iterations the model guesses the clean picture and Refine is pulled toward it (much slower).
+ *
+ * @fires tessera-change - `{ refine }`, `{ refineIterations }`, `{ faithfulness }` (on release) or `{ refinePrior }`.
  * @fires tessera-input - `{ faithfulness }` while dragging.
  */
 export class TesseraRefineControls extends LitElement {
@@ -21,18 +24,26 @@ export class TesseraRefineControls extends LitElement {
     iterations: { type: Number },
     /** 0..1 */
     faithfulness: { type: Number },
+    /** The diffusion prior is on (it counts only while offered). */
+    prior: { type: Boolean },
+    /** The models the prior needs are installed: the switch is shown only then. */
+    priorAvailable: { type: Boolean },
   };
   static override styles = [controlStyles, refineControlsStyles];
 
   declare refine: boolean;
   declare iterations: number;
   declare faithfulness: number;
+  declare prior: boolean;
+  declare priorAvailable: boolean;
 
   constructor() {
     super();
     this.refine = false;
     this.iterations = 500;
     this.faithfulness = 0.5;
+    this.prior = false;
+    this.priorAvailable = false;
   }
 
   override render() {
@@ -55,13 +66,23 @@ export class TesseraRefineControls extends LitElement {
               max="1"
               step="0.05"
               .value=${this.faithfulness}
-            ></tessera-slider>`
+            ></tessera-slider>
+            ${this.priorAvailable
+              ? html`<label class="check prior" title="Every 10 iterations the diffusion model guesses the clean picture and Refine follows it: cleaner forms, much slower. Runs on Apply; the preview shows Refine without it">
+                  <input type="checkbox" .checked=${live(this.prior)} @change=${this.#onPrior} />
+                  Diffusion prior (SDXS, slower)
+                </label>`
+              : nothing}`
         : nothing}
     `;
   }
 
   #onToggle(e: Event): void {
     emit(this, 'tessera-change', { refine: (e.target as HTMLInputElement).checked });
+  }
+
+  #onPrior(e: Event): void {
+    emit(this, 'tessera-change', { refinePrior: (e.target as HTMLInputElement).checked });
   }
 
   #onIterations(e: Event): void {

@@ -1,5 +1,5 @@
 import { TesseraError } from '../core/errors.js';
-import { resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type GridSpec, type PixelateOptions } from '../core/pixelate/options.js';
+import { DEFAULT_REFINE_PRIOR, resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type GridSpec, type PixelateOptions } from '../core/pixelate/options.js';
 import { parseNumberArg, usageError } from './args.js';
 import type { CliIo } from './io.js';
 import { resolvePaletteArg } from './palette-arg.js';
@@ -21,9 +21,12 @@ export const PIXELATE_FLAGS = {
   iterations: { type: 'string' },
   faithfulness: { type: 'string' },
   prior: { type: 'string' },
+  'prior-weight': { type: 'string' },
 } as const;
 
-export type PixelateFlagValues = Partial<Record<'grid' | 'cell' | 'palette' | 'dither' | 'strength' | 'dither-strength' | 'downscale' | 'alpha' | 'iterations' | 'faithfulness' | 'prior', string>> &
+export type PixelateFlagValues = Partial<
+  Record<'grid' | 'cell' | 'palette' | 'dither' | 'strength' | 'dither-strength' | 'downscale' | 'alpha' | 'iterations' | 'faithfulness' | 'prior' | 'prior-weight', string>
+> &
   Partial<Record<'cleanup' | 'refine', boolean>>;
 
 /** Validated Pixelate options from the flags (usage errors for flags that don't go together). */
@@ -33,15 +36,10 @@ export async function pixelateOptionsFromFlags(
   { strengthFlag, seed, output }: { strengthFlag: 'strength' | 'dither-strength'; seed: number; output: PixelateOptions['output'] },
 ): Promise<PixelateOptions> {
   if (values.grid !== undefined && values.cell !== undefined) throw usageError('Give --grid or --cell, not both.');
-  if (!values.refine && (values.iterations !== undefined || values.faithfulness !== undefined || values.prior !== undefined)) {
+  if (!values.refine && (values.iterations !== undefined || values.faithfulness !== undefined || values.prior !== undefined || values['prior-weight'] !== undefined)) {
     throw usageError('--iterations, --faithfulness and --prior go with --refine.');
   }
-  if (values.prior !== undefined) {
-    throw new TesseraError(
-      'model-missing',
-      `Refine with a diffusion prior ("${values.prior}") needs the Generate models, which this version cannot run yet. Run without --prior: Refine works on its own.`,
-    );
-  }
+  if (values['prior-weight'] !== undefined && values.prior === undefined) throw usageError('--prior-weight goes with --prior MODEL.');
   const strength = values[strengthFlag];
   return resolvePixelateOptions({
     grid: values.cell !== undefined ? { kind: 'cell-size', px: parseNumberArg('--cell', values.cell) } : parseGridArg(values.grid ?? '64'),
@@ -57,6 +55,11 @@ export async function pixelateOptionsFromFlags(
       ? {
           iterations: values.iterations === undefined ? 500 : parseNumberArg('--iterations', values.iterations),
           faithfulness: values.faithfulness === undefined ? 0.5 : parseNumberArg('--faithfulness', values.faithfulness),
+          // The model (values.prior) is loaded by the command; the options carry only how it is used.
+          prior:
+            values.prior === undefined
+              ? null
+              : { ...DEFAULT_REFINE_PRIOR, weight: values['prior-weight'] === undefined ? DEFAULT_REFINE_PRIOR.weight : parseNumberArg('--prior-weight', values['prior-weight']) },
         }
       : null,
   });

@@ -1,14 +1,18 @@
+import { TesseraError } from '../core/errors.js';
 import type { RgbaImage } from '../core/image.js';
 import type { Palette } from '../core/palette/palette.js';
-import { resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type PixelateOptions } from '../core/pixelate/options.js';
-import { pixelateImage, type PixelateResult } from '../core/pixelate/pipeline.js';
-import type { RunContext } from '../core/progress.js';
+import { DEFAULT_REFINE_PRIOR, resolvePixelateOptions, type DitherMethod, type DownscaleMethod, type PixelateOptions } from '../core/pixelate/options.js';
+import { pixelateImage, type PixelateHooks, type PixelateResult, type PixelateRunContext } from '../core/pixelate/pipeline.js';
 import type { Host } from '../hosts/host.js';
 import { stageProgress, type CommandContext } from './command-context.js';
 import { applySelectionMask } from './selection-mask.js';
 
-/** Runs the pixelate pipeline somewhere: in this thread by default, in a Worker in browsers. */
-export type PixelateCompute = (source: RgbaImage, options: PixelateOptions, ctx: RunContext) => Promise<PixelateResult>;
+/**
+ * Runs the pixelate pipeline somewhere: in this thread by default, in a Worker in browsers. The
+ * context carries the hooks too (Refine's diffusion prior, its previews): a Worker compute runs
+ * the prior back on the calling thread, where the models are.
+ */
+export type PixelateCompute = (source: RgbaImage, options: PixelateOptions, ctx: PixelateRunContext) => Promise<PixelateResult>;
 
 export const computeInThread: PixelateCompute = (source, options, ctx) => pixelateImage(source, options, ctx);
 
@@ -30,6 +34,8 @@ export interface PixelateRequest {
   readonly refineIterations: number;
   /** 0..1 */
   readonly faithfulness: number;
+  /** Guide Refine with a diffusion model (its default settings); the run must bring the model. Default false. */
+  readonly refinePrior?: boolean;
 }
 
 /** Validated core options for a request (throws `invalid-input` naming the field). Defaults live in core. */
@@ -43,7 +49,9 @@ export function resolvePixelateRequest(request: PixelateRequest): PixelateOption
     alphaThreshold: request.alphaThreshold,
     cleanup: request.cleanup,
     seed: request.seed,
-    refine: request.refine ? { iterations: request.refineIterations, faithfulness: request.faithfulness } : null,
+    refine: request.refine
+      ? { iterations: request.refineIterations, faithfulness: request.faithfulness, prior: request.refinePrior ? DEFAULT_REFINE_PRIOR : null }
+      : null,
   });
 }
 
@@ -59,19 +67,24 @@ export interface PixelateCommandResult {
 /**
  * Pixelate the host's target and write the result as one new layer over it: read → compute
  * (outside the host, cancellable, with progress) → write. The source layer is never changed.
+ * Refine with the diffusion prior needs `hooks.refinePrior` (e.g. createSdxsPrior on loaded models).
  */
 export async function pixelateCommand(
   host: Host,
   options: PixelateOptions,
   ctx: CommandContext,
   compute: PixelateCompute = computeInThread,
+  hooks: PixelateHooks = {},
 ): Promise<PixelateCommandResult> {
+  if (options.refine?.prior && !hooks.refinePrior) {
+    throw new TesseraError('model-missing', 'Refine with the diffusion prior needs the SDXS and TAESD models, which are not loaded. Install them, or turn the prior off.');
+  }
   const t0 = performance.now();
   ctx.onProgress?.({ stage: 'read', fraction: 0 });
   const target = await host.readTarget(ctx.signal);
   const t1 = performance.now();
 
-  const result = await compute(target.image, { ...options, output: 'original' }, { signal: ctx.signal, onProgress: stageProgress(ctx.onProgress, 0.05, 0.95) });
+  const result = await compute(target.image, { ...options, output: 'original' }, { ...hooks, signal: ctx.signal, onProgress: stageProgress(ctx.onProgress, 0.05, 0.95) });
   const image = target.mask ? applySelectionMask(result.image, target.mask) : result.image;
   const t2 = performance.now();
 
@@ -99,7 +112,7 @@ export function pixelateLayerName(result: Pick<PixelateResult, 'palette' | 'grid
 /** The settings part of a Pixelate layer name, for names that combine operations. */
 export function pixelateNameParts(result: Pick<PixelateResult, 'palette' | 'grid'>, options: PixelateOptions): string[] {
   const palette = options.palette.kind === 'fixed' ? result.palette.name : `auto ${options.palette.colors}`;
-  const method = options.refine ? `refine ${options.refine.iterations}` : options.dither;
+  const method = options.refine ? `refine ${options.refine.iterations}${options.refine.prior ? ' + prior' : ''}` : options.dither;
   const parts = [palette, `${result.grid.width}×${result.grid.height}`, method];
   if (options.downscale !== 'area') parts.push(options.downscale);
   if (options.cleanup) parts.push('cleanup');

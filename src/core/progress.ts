@@ -22,19 +22,49 @@ export interface RunContext {
  */
 export type Steps<T> = Generator<Progress, T, void>;
 
+/**
+ * A step that needs async work done before the generator may go on (Refine's diffusion prior: a
+ * model run every few iterations). The generator yields it and continues only once `run` has
+ * resolved, which only an async driver can wait for: `runSliced` calls it with its signal;
+ * `runSync` refuses it. Nothing starts until a driver calls `run`.
+ */
+export interface AwaitingProgress extends Progress {
+  readonly run: (signal: AbortSignal | undefined) => Promise<void>;
+}
+
+export function isAwaiting(p: Progress): p is AwaitingProgress {
+  return typeof (p as Partial<AwaitingProgress>).run === 'function';
+}
+
 const SLICE_MS = 12;
 /** About 100 notifications per stage are plenty for a progress bar. */
 const MIN_FRACTION_STEP = 0.01;
 
-export async function runSliced<T>(steps: Steps<T>, ctx: RunContext = {}): Promise<T> {
+/**
+ * Drives `steps` asynchronously: yields to the event loop every `sliceMs` of work (Infinity: only
+ * where a step awaits, for a Worker that need not stay responsive) and waits for awaiting steps.
+ */
+export async function runSliced<T>(steps: Steps<T>, ctx: RunContext = {}, { sliceMs = SLICE_MS }: { sliceMs?: number } = {}): Promise<T> {
   const notify = throttle(ctx.onProgress);
   ctx.signal?.throwIfAborted();
   let sliceStart = performance.now();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
+    if (isAwaiting(r.value)) {
+      notify({ stage: r.value.stage, fraction: r.value.fraction });
+      try {
+        await r.value.run(ctx.signal);
+      } catch (e) {
+        if (ctx.signal?.aborted) throw cancelledError(ctx.signal); // the work saw the abort first
+        throw e;
+      }
+      if (ctx.signal?.aborted) throw cancelledError(ctx.signal);
+      sliceStart = performance.now();
+      continue;
+    }
     notify(r.value);
-    if (performance.now() - sliceStart >= SLICE_MS) {
+    if (performance.now() - sliceStart >= sliceMs) {
       await yieldToEventLoop();
       if (ctx.signal?.aborted) throw cancelledError(ctx.signal);
       sliceStart = performance.now();
@@ -42,11 +72,16 @@ export async function runSliced<T>(steps: Steps<T>, ctx: RunContext = {}): Promi
   }
 }
 
+/** Runs `steps` straight through; a step that must await (see AwaitingProgress) is an `internal` error. */
 export function runSync<T>(steps: Steps<T>, ctx: RunContext = {}): T {
   const notify = throttle(ctx.onProgress);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
+    if (isAwaiting(r.value)) {
+      steps.return(undefined as T);
+      throw new TesseraError('internal', 'This work waits for a model and cannot run synchronously.', { details: { stage: r.value.stage } });
+    }
     notify(r.value);
   }
 }

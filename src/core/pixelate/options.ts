@@ -47,7 +47,21 @@ export interface RefineSettings {
   readonly iterations: number;
   /** 0..1, "drawn ↔ faithful": low favours flat areas and clean shapes, high favours tone. */
   readonly faithfulness: number;
+  /**
+   * Guide Refine with a diffusion model (src/core/refine/prior.ts). These are its settings; the
+   * model itself comes with the run (PixelateHooks.refinePrior), since a model is no option value.
+   */
+  readonly prior?: RefinePriorSettings | null;
 }
+
+export interface RefinePriorSettings {
+  /** The prior's pull against fidelity's 1, 0..100. */
+  readonly weight: number;
+  /** Iterations between two model runs, 1..1000. */
+  readonly every: number;
+}
+
+export const DEFAULT_REFINE_PRIOR: RefinePriorSettings = { weight: 1, every: 10 };
 
 export const DEFAULT_PIXELATE_OPTIONS = {
   downscale: 'area',
@@ -78,6 +92,10 @@ export function resolvePixelateOptions(raw: Partial<PixelateOptions> & Pick<Pixe
   if (o.refine) {
     checkInteger('number of Refine iterations', o.refine.iterations, 1, 10000);
     checkRange('faithfulness', o.refine.faithfulness, 0, 1);
+    if (o.refine.prior) {
+      checkRange('diffusion prior weight', o.refine.prior.weight, 0, 100);
+      checkInteger('diffusion prior interval', o.refine.prior.every, 1, 1000);
+    }
   }
   return o;
 }

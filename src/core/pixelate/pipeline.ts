@@ -7,9 +7,31 @@ import { runSliced, runSync, type RunContext, type Steps } from '../progress.js'
 import { cellOfPixel } from './cells.js';
 import { cleanupOrphans } from './cleanup.js';
 import { DITHERERS } from './dither.js';
-import { refineSteps } from '../refine/refine.js';
+import type { RefinePrior } from '../refine/prior.js';
+import { refineSteps, type RefineOptions } from '../refine/refine.js';
 import { DOWNSCALERS } from './downscale.js';
-import { resolveGrid, type PixelateOptions } from './options.js';
+import { resolveGrid, type PixelateOptions, type RefineSettings } from './options.js';
+
+/**
+ * What a run may call out to: functions, so they travel beside the (serialisable) options, not in
+ * them.
+ */
+export interface PixelateHooks {
+  /** Runs the diffusion prior; needed when `options.refine.prior` is set, ignored otherwise. */
+  readonly refinePrior?: RefinePrior;
+  /** Refine's result so far, every 25 iterations and after the last (before orphan cleanup). */
+  readonly onRefinePreview?: (preview: RefineGridPreview) => void;
+}
+
+export interface RefineGridPreview {
+  readonly iteration: number;
+  readonly iterations: number;
+  /** One pixel per cell, palette colours only; a new image each time. */
+  readonly grid: RgbaImage;
+  readonly colorsUsed: number;
+}
+
+export type PixelateRunContext = RunContext & PixelateHooks;
 
 export interface PixelateResult {
   /** One pixel per cell, palette colours only, alpha 0 or 255. */
@@ -29,7 +51,7 @@ export interface PixelateResult {
  * orphan cleanup → output scale.
  * Pure and deterministic for the same source, options and seed.
  */
-export function* pixelateSteps(src: RgbaImage, options: PixelateOptions): Steps<PixelateResult> {
+export function* pixelateSteps(src: RgbaImage, options: PixelateOptions, hooks: PixelateHooks = {}): Steps<PixelateResult> {
   if (isFullyTransparent(src)) {
     throw new TesseraError('invalid-input', 'The image is completely transparent: there is nothing to pixelate.');
   }
@@ -47,7 +69,7 @@ export function* pixelateSteps(src: RgbaImage, options: PixelateOptions): Steps<
 
   const strength = options.dither === 'none' ? 0 : options.ditherStrength;
   let indices = options.refine
-    ? yield* refineSteps(cells, opaque, matcher, { ...options.refine, seed: options.seed })
+    ? yield* refineSteps(cells, opaque, matcher, refineOptions(options.refine, options.seed, hooks, size, palette))
     : yield* DITHERERS[options.dither](cells, opaque, matcher, strength);
   if (options.cleanup) indices = yield* cleanupOrphans(indices, size.width, size.height, matcher);
 
@@ -56,12 +78,34 @@ export function* pixelateSteps(src: RgbaImage, options: PixelateOptions): Steps<
   return { grid, indices, palette, image, colorsUsed: countColors(indices) };
 }
 
-export function pixelateImage(src: RgbaImage, options: PixelateOptions, ctx: RunContext = {}): Promise<PixelateResult> {
-  return runSliced(pixelateSteps(src, options), ctx);
+/** Pixelate, yielding to the event loop as it goes; `sliceMs` Infinity yields only to wait for the prior (a Worker). */
+export function pixelateImage(src: RgbaImage, options: PixelateOptions, ctx: PixelateRunContext = {}, { sliceMs }: { sliceMs?: number } = {}): Promise<PixelateResult> {
+  return runSliced(pixelateSteps(src, options, ctx), ctx, sliceMs === undefined ? {} : { sliceMs });
 }
 
-export function pixelateImageSync(src: RgbaImage, options: PixelateOptions, ctx: RunContext = {}): PixelateResult {
-  return runSync(pixelateSteps(src, options), ctx);
+/** Pixelate in one go; Refine with a diffusion prior needs `pixelateImage` (it waits for the model). */
+export function pixelateImageSync(src: RgbaImage, options: PixelateOptions, ctx: PixelateRunContext = {}): PixelateResult {
+  return runSync(pixelateSteps(src, options, ctx), ctx);
+}
+
+function refineOptions(refine: RefineSettings, seed: number, hooks: PixelateHooks, size: { width: number; height: number }, palette: Palette): RefineOptions {
+  const { iterations, faithfulness, prior } = refine;
+  if (prior && !hooks.refinePrior) {
+    throw new TesseraError('invalid-input', 'Refine with the diffusion prior needs its model, and none was given to this run. Turn the prior off or load the model.');
+  }
+  const onPreview = hooks.onRefinePreview;
+  return {
+    iterations,
+    faithfulness,
+    seed,
+    ...(prior && hooks.refinePrior ? { prior: hooks.refinePrior, priorWeight: prior.weight, priorEvery: prior.every } : {}),
+    ...(onPreview
+      ? {
+          onPreview: (p) =>
+            onPreview({ iteration: p.iteration, iterations: p.iterations, grid: renderIndices(p.indices, size.width, size.height, palette), colorsUsed: countColors(p.indices) }),
+        }
+      : {}),
+  };
 }
 
 function renderIndices(indices: Int16Array, width: number, height: number, palette: Palette): RgbaImage {

@@ -10,12 +10,16 @@ import type { RefineTarget } from './target.js';
  */
 export function createFidelityLoss(target: RefineTarget): Loss {
   return {
-    accumulate: (render, grad, weight) => fidelity(target, render, grad, weight),
+    accumulate: (render, grad, weight) => oklabDistanceLoss(target, target.oklab, render, grad, weight),
   };
 }
 
-function fidelity(target: RefineTarget, render: RenderedCells, grad: RenderedCells, weight: number): number {
-  const { opaque, oklab: t, count } = target;
+/**
+ * (1/N) Σ_i ‖ok_i − t_i‖² over the N opaque cells of `target`, toward `t` (OKLab per cell), adding
+ * weight·∂/∂ok into `grad.oklab`. Shared with the prior term, which aims at another picture.
+ */
+export function oklabDistanceLoss(target: RefineTarget, t: Float64Array, render: RenderedCells, grad: RenderedCells, weight: number): number {
+  const { opaque, count } = target;
   if (count === 0) return 0;
   const x = render.oklab, g = grad.oklab;
   const scale = (2 * weight) / count;

@@ -4,6 +4,7 @@ import { createFftLoss } from './fft-loss.js';
 import { createFidelityLoss } from './fidelity-loss.js';
 import { renderBackwardInto, renderSoftInto, type RefinePalette } from './gumbel-softmax.js';
 import { createRenderedCells, type Loss, type RenderedCells } from './loss.js';
+import { createPriorLoss, type PriorLoss } from './prior-loss.js';
 import type { RefineTarget } from './target.js';
 import { createTvLoss } from './tv-loss.js';
 
@@ -13,11 +14,13 @@ export interface LossWeights {
   readonly blurred: number;
   readonly fft: number;
   readonly tv: number;
+  /** The diffusion prior's pull (prior-loss.ts); absent or 0 = none. */
+  readonly prior?: number;
 }
 
 export type LossName = keyof LossWeights;
 
-const LOSS_NAMES: readonly LossName[] = ['fidelity', 'blurred', 'fft', 'tv'];
+const LOSS_NAMES: readonly LossName[] = ['fidelity', 'blurred', 'fft', 'tv', 'prior'];
 
 /**
  * The refiner's objective as a function of the logits: Gumbel-softmax render, the weighted sum
@@ -34,23 +37,28 @@ export interface Objective {
   readonly parts: Record<LossName, number>;
   /** The last soft render (per cell, both spaces). */
   readonly render: RenderedCells;
+  /** The prior term, to set its target; null when its weight is 0. */
+  readonly prior: PriorLoss | null;
 }
 
 export function createObjective(target: RefineTarget, palette: RefinePalette, candidates: Candidates, weights: LossWeights, blurSigma: number): Objective {
   const cells = target.width * target.height;
+  const prior = (weights.prior ?? 0) !== 0 ? createPriorLoss(target) : null;
   const losses: Record<LossName, () => Loss> = {
     fidelity: () => createFidelityLoss(target),
     blurred: () => createBlurredLoss(target, blurSigma),
     fft: () => createFftLoss(target),
     tv: () => createTvLoss(target),
+    prior: () => prior!,
   };
-  const active = LOSS_NAMES.filter((name) => weights[name] !== 0).map((name) => ({ name, weight: weights[name], loss: losses[name]() }));
+  const active = LOSS_NAMES.filter((name) => (weights[name] ?? 0) !== 0).map((name) => ({ name, weight: weights[name] ?? 0, loss: losses[name]() }));
   const render = createRenderedCells(cells);
   const grad = createRenderedCells(cells);
-  const parts: Record<LossName, number> = { fidelity: 0, blurred: 0, fft: 0, tv: 0 };
+  const parts: Record<LossName, number> = { fidelity: 0, blurred: 0, fft: 0, tv: 0, prior: 0 };
   return {
     parts,
     render,
+    prior,
     evaluate(logits, noise, tau, gradLogits, scales) {
       renderSoftInto(logits, noise, tau, candidates, palette, target, gradLogits, render);
       grad.oklab.fill(0);

@@ -1,15 +1,17 @@
 import { TesseraError } from '../errors.js';
 import type { PaletteMatcher } from '../palette/matcher.js';
 import type { CellGrid } from '../pixelate/downscale.js';
-import type { Steps } from '../progress.js';
+import type { AwaitingProgress, Steps } from '../progress.js';
 import { createRng, type Rng } from '../random.js';
 import { SD_PIXL_ADAMW, adamWStep, clipFactor, createAdamWState, type AdamWOptions, type AdamWState } from './adamw.js';
 import { nearestCandidates, type Candidates } from './candidates.js';
-import { createRefinePalette, fillGumbelNoise } from './gumbel-softmax.js';
+import { createRefinePalette, fillGumbelNoise, renderSoftInto, type RefinePalette } from './gumbel-softmax.js';
 import { argmaxInto, initLogits, recentreLogits } from './logits.js';
+import { createRenderedCells } from './loss.js';
 import { createObjective, type LossWeights, type Objective } from './objective.js';
-import { learningRateAt, temperatureAt } from './schedule.js';
-import { createRefineTarget } from './target.js';
+import { priorTimestepAt, priorTimestepWeight, type PriorImage, type RefinePrior } from './prior.js';
+import { baseTemperatureAt, learningRateAt, temperatureAt } from './schedule.js';
+import { createRefineTarget, type RefineTarget } from './target.js';
 
 /** What the live preview gets every `previewEvery` iterations. */
 export interface RefinePreview {
@@ -67,9 +69,19 @@ export interface RefineOptions {
   /** Calls `onPreview` every this many iterations and after the last (default 25). */
   readonly previewEvery?: number;
   readonly onPreview?: (preview: RefinePreview) => void;
+  /**
+   * A diffusion prior (prior.ts): asked for a target every `priorEvery` iterations (from the
+   * first), which the objective then pulls toward with `priorWeight` × priorTimestepWeight(t).
+   * Refining with it needs an async driver (runSliced). Absent: Refine on its own.
+   */
+  readonly prior?: RefinePrior;
+  /** The prior term's weight against fidelity's 1 (default 1); 0 never calls the prior. */
+  readonly priorWeight?: number;
+  /** Iterations between prior targets (default 10): each costs three model runs. */
+  readonly priorEvery?: number;
 }
 
-export type ResolvedRefineOptions = Required<Omit<RefineOptions, 'onPreview'>> & Pick<RefineOptions, 'onPreview'>;
+export type ResolvedRefineOptions = Required<Omit<RefineOptions, 'onPreview' | 'prior'>> & Pick<RefineOptions, 'onPreview' | 'prior'>;
 
 export const DEFAULT_REFINE_OPTIONS = {
   iterations: 500,
@@ -86,6 +98,8 @@ export const DEFAULT_REFINE_OPTIONS = {
   tauEnd: 0.2,
   tauJitter: 0.5,
   previewEvery: 25,
+  priorWeight: 1,
+  priorEvery: 10,
 } as const;
 
 /**
@@ -129,21 +143,26 @@ export function resolveRefineOptions(options: RefineOptions = {}): ResolvedRefin
   checkNumber('end temperature', resolved.tauEnd, 1e-3, 100);
   checkNumber('temperature jitter', resolved.tauJitter, 0, 0.99);
   checkInteger('preview interval', resolved.previewEvery, 1, 100_000);
+  checkNumber('prior weight', resolved.priorWeight, 0, 1e6);
+  checkInteger('prior interval', resolved.priorEvery, 1, 100_000);
   return resolved;
 }
 
 /**
- * SD-πXL-style palette optimisation without the diffusion prior: per-cell logits over the
- * palette, a soft Gumbel-softmax render, fidelity / blurred-fidelity / FFT / TV losses with
- * hand-written gradients, AdamW with warm-up and clipping, re-centring after each step, and the
- * argmax at the end. Same contract as a `Ditherer`: palette index per cell, -1 where transparent.
- * Yields progress (stage 'dither') once per iteration.
+ * SD-πXL-style palette optimisation: per-cell logits over the palette, a soft Gumbel-softmax
+ * render, fidelity / blurred-fidelity / FFT / TV losses with hand-written gradients, AdamW with
+ * warm-up and clipping, re-centring after each step, and the argmax at the end; with a diffusion
+ * prior, a pull toward the model's guess refreshed every few iterations. Same contract as a
+ * `Ditherer`: palette index per cell, -1 where transparent. Yields progress (stage 'refine') once
+ * per iteration, and an AwaitingProgress before each iteration that needs a new prior target.
  */
 export function* refineSteps(grid: CellGrid, opaque: Uint8Array, matcher: PaletteMatcher, options: RefineOptions = {}): Steps<Int16Array> {
   const o = resolveRefineOptions(options);
   yield { stage: 'refine', fraction: 0 };
   const state = createRefineState(grid, opaque, matcher, o);
+  const prior = state.prior;
   for (let it = 0; it < o.iterations; it++) {
+    if (prior && it % o.priorEvery === 0) yield priorRequest(state, prior, it);
     const loss = refineIteration(state, it);
     if (o.onPreview && ((it + 1) % o.previewEvery === 0 || it + 1 === o.iterations)) {
       argmaxInto(state.logits, state.candidates, opaque, state.indices);
@@ -156,6 +175,8 @@ export function* refineSteps(grid: CellGrid, opaque: Uint8Array, matcher: Palett
 
 interface RefineState {
   readonly options: ResolvedRefineOptions;
+  readonly target: RefineTarget;
+  readonly palette: RefinePalette;
   readonly candidates: Candidates;
   readonly logits: Float64Array;
   /** Gumbel noise in, gradient out (see Objective.evaluate). */
@@ -163,12 +184,20 @@ interface RefineState {
   readonly objective: Objective;
   readonly adam: AdamWState;
   readonly adamOptions: AdamWOptions;
-  /** Term scales for `fftEvery`: the FFT term at fftEvery× its weight, or skipped. */
-  readonly fftDue: { readonly fft: number };
-  readonly fftSkipped: { readonly fft: number };
+  /** Term scales for `fftEvery`: the FFT term at fftEvery× its weight, or skipped; both carry the current prior target's weight. */
+  readonly fftDue: { readonly fft: number; prior: number };
+  readonly fftSkipped: { readonly fft: number; prior: number };
   readonly noiseRng: Rng;
   readonly tauRng: Rng;
   readonly indices: Int16Array;
+  /** null without a prior, or with its weight 0. */
+  readonly prior: PriorState | null;
+}
+
+interface PriorState {
+  readonly call: RefinePrior;
+  /** Its own stream, so a prior run draws nothing from the Gumbel or temperature streams. */
+  readonly rng: Rng;
 }
 
 function createRefineState(grid: CellGrid, opaque: Uint8Array, matcher: PaletteMatcher, o: ResolvedRefineOptions): RefineState {
@@ -177,24 +206,59 @@ function createRefineState(grid: CellGrid, opaque: Uint8Array, matcher: PaletteM
   }
   const target = createRefineTarget(grid.width, grid.height, grid.linear, opaque);
   const palette = createRefinePalette(matcher.oklab, matcher.linear);
-  const weights: LossWeights = { fidelity: o.fidelityWeight, blurred: o.blurredWeight, fft: o.fftWeight, tv: o.tvWeight };
+  const withPrior = o.prior !== undefined && o.priorWeight !== 0;
+  const weights: LossWeights = { fidelity: o.fidelityWeight, blurred: o.blurredWeight, fft: o.fftWeight, tv: o.tvWeight, prior: withPrior ? o.priorWeight : 0 };
   const candidates = nearestCandidates(target, palette, o.candidates);
   const logits = initLogits(target, palette, candidates);
   const rng = createRng(o.seed);
   return {
     options: o,
+    target,
+    palette,
     candidates,
     logits,
     work: new Float64Array(logits.length),
     objective: createObjective(target, palette, candidates, weights, o.blurSigma),
     adam: createAdamWState(logits.length),
     adamOptions: { ...SD_PIXL_ADAMW, weightDecay: o.weightDecay },
-    fftDue: { fft: o.fftEvery },
-    fftSkipped: { fft: 0 },
+    fftDue: { fft: o.fftEvery, prior: 0 },
+    fftSkipped: { fft: 0, prior: 0 },
     noiseRng: rng.fork('gumbel'),
     tauRng: rng.fork('tau'),
     indices: new Int16Array(opaque.length),
+    prior: withPrior && o.prior ? { call: o.prior, rng: rng.fork('prior') } : null,
   };
+}
+
+/**
+ * The step that asks the prior for a new target before iteration `it`: the soft image (plain
+ * softmax at the annealed temperature, no Gumbel noise) and the request are made now, the model
+ * runs when the driver calls `run`, and the answer replaces the prior term's target and weight.
+ */
+function priorRequest(s: RefineState, prior: PriorState, it: number): AwaitingProgress {
+  const o = s.options;
+  const soft = softImage(s, baseTemperatureAt(it, o.iterations, o.tauStart, o.tauEnd));
+  const seed = prior.rng.int(2 ** 32);
+  const timestep = priorTimestepAt(it, o.iterations, prior.rng);
+  const weight = priorTimestepWeight(timestep);
+  return {
+    stage: 'refine',
+    fraction: it / o.iterations,
+    run: async (signal) => {
+      const target = await prior.call(soft, { seed, iteration: it, iterations: o.iterations, timestep, ...(signal ? { signal } : {}) });
+      s.objective.prior?.setTarget(target);
+      s.fftDue.prior = weight;
+      s.fftSkipped.prior = weight;
+    },
+  };
+}
+
+/** The current logits rendered without noise, in linear light, as the prior sees them. */
+function softImage(s: RefineState, tau: number): PriorImage {
+  const { target, candidates } = s;
+  const render = createRenderedCells(target.width * target.height);
+  renderSoftInto(s.logits, null, tau, candidates, s.palette, target, new Float64Array(s.logits.length), render);
+  return { width: target.width, height: target.height, linear: Float32Array.from(render.linear) };
 }
 
 /** One optimiser step; a plain function so V8 optimises the loops (generator bodies run slower). */

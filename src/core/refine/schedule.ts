@@ -13,7 +13,11 @@ export function learningRateAt(step: number, lr: number, warmupSteps: number): n
  * approach one-hot, so the loss judges the discrete images the argmax will produce.
  */
 export function temperatureAt(step: number, iterations: number, start: number, end: number, jitter: number, rng: Rng): number {
+  return baseTemperatureAt(step, iterations, start, end) * (1 + jitter * (2 * rng.next() - 1));
+}
+
+/** The anneal alone, without the random factor (what the diffusion prior is shown the image at). */
+export function baseTemperatureAt(step: number, iterations: number, start: number, end: number): number {
   const t = iterations > 1 ? step / (iterations - 1) : 1;
-  const base = start * (end / start) ** t;
-  return base * (1 + jitter * (2 * rng.next() - 1));
+  return start * (end / start) ** t;
 }

@@ -41,4 +41,22 @@ describe('full objective', () => {
     objective.evaluate(logits, shared, 1, shared);
     expect(shared).toEqual(separate);
   });
+
+  it('with the prior term: its gradient is in the total, and its scale (the timestep weight) multiplies it', () => {
+    const target = randomTarget(5, 4, 27, [3]);
+    const candidates = nearestCandidates(target, FOUR_COLOURS, 4);
+    const objective = createObjective(target, FOUR_COLOURS, candidates, { ...weights, prior: 2 }, 1);
+    expect(objective.prior).not.toBeNull();
+    objective.prior!.setTarget({ width: 5, height: 4, linear: Float32Array.from(randomArray(60, 28)) });
+    const logits = randomArray(80, 29, -2, 2), noise = randomArray(80, 30);
+    const grad = new Float64Array(80);
+    const scales = { prior: 0.7 };
+    const total = objective.evaluate(logits, noise, 0.9, grad, scales);
+    const p = { ...objective.parts };
+    expect(p.prior).toBeGreaterThan(0);
+    expect(total).toBeCloseTo(p.fidelity + 3 * p.blurred + 0.5 * p.fft + 0.2 * p.tv + 2 * 0.7 * p.prior, 12);
+    const f = (l: Float64Array) => objective.evaluate(l, noise, 0.9, new Float64Array(80), scales);
+    expectGradientsClose(grad, numericGradient(f, logits));
+    expect(createObjective(target, FOUR_COLOURS, candidates, weights, 1).prior).toBeNull();
+  });
 });

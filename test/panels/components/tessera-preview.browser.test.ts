@@ -40,6 +40,15 @@ describe.skipIf(!hasChromium())('tessera-preview', () => {
     expect(await h.page.locator('tessera-preview .caption').textContent()).toContain('Updating');
   });
 
+  it('ready with a status (Refine running): shows the image and says how far it is', async () => {
+    await h.mount('tessera-preview', { preview: { ...ready, status: 'Refining 125 / 500' } });
+    expect(await h.page.locator('tessera-preview img').count()).toBe(1);
+    expect(await h.page.locator('tessera-preview .frame').getAttribute('aria-busy')).toBe('false');
+    expect(await h.page.locator('tessera-preview .caption .status').textContent()).toBe('Refining 125 / 500');
+    await h.set({ preview: ready });
+    expect(await h.page.locator('tessera-preview .caption .status').textContent()).toBe('');
+  });
+
   it('busy with nothing shown yet: says it is rendering', async () => {
     await h.mount('tessera-preview', { preview: { kind: 'busy' } });
     expect(await h.page.locator('tessera-preview img').count()).toBe(0);

@@ -6,6 +6,7 @@ import { buildAll } from '../../../build/build.js';
 import { startStaticServer, type StaticServer } from '../../../build/static-server.js';
 import { encodePng } from '../../../src/core/codecs/png.js';
 import { createImage } from '../../../src/core/image.js';
+import { resizeImage } from '../../../src/core/resize.js';
 import { paletteToHex } from '../../../src/core/palette/palette.js';
 import { getPreset } from '../../../src/core/palette/presets.js';
 import { hueSweepImage } from '../../fixtures/images.js';
@@ -117,6 +118,40 @@ describe.skipIf(!hasChromium())('standalone editor with the Tessera panel', () =
     await page.close();
   });
 
+  it('upscales ×2 in place without a diffusion model (Lanczos): twice the size, one new layer over the scaled old one, one undo back', async () => {
+    const page = await openEditor();
+    const source = hueSweepImage(40, 30);
+    await openImage(page, 'small.png', encodePng(source));
+    const upscale = page.locator('tessera-section[heading="Upscale"]');
+    await upscale.locator('button.toggle').click();
+    // No model in this browser's cache: the section says so, and Upscale still runs.
+    await expect.poll(() => upscale.locator('.refine-note').textContent()).toMatch(/^Refinement needs SDXS-512 DreamShaper — download it above; upscaling with Lanczos only\.$/);
+    const stepsBefore = await page.evaluate(() => (window as any).tessera.document.historyEntries().length);
+    await upscale.locator('tessera-upscale-controls button.run').click();
+    await expect.poll(() => upscale.locator('.upscale-notice').textContent(), { timeout: 15_000 }).toMatch(/^Added “Upscale · ×2 · lanczos” at 80×60 \(1 undo step\)\. Refinement needs a diffusion model/);
+
+    expect(await page.evaluate(() => { const s = (window as any).tessera.document.state; return [s.width, s.height]; })).toEqual([80, 60]);
+    const [background, result] = await layers(page);
+    expect(result).toMatchObject({ name: 'Upscale · ×2 · lanczos', x: 0, y: 0, width: 80, height: 60 });
+    // The new layer is a Lanczos-3 ×2 of the picture (the command's lean Lanczos, within a level or two)…
+    const lanczos = Array.from(resizeImage(source, 80, 60, 'lanczos3').data);
+    expect(Math.max(...result.pixels.map((v, i) => Math.abs(v - lanczos[i])))).toBeLessThanOrEqual(2);
+    // …and the old layer lies under it, scaled the same way by the editor, so both stay aligned.
+    expect(background).toMatchObject({ name: 'Background', x: 0, y: 0, width: 80, height: 60 });
+    expect(background.pixels).toEqual(lanczos);
+    expect(await page.evaluate(() => (window as any).tessera.document.historyEntries().length)).toBe(stepsBefore + 1);
+    await page.screenshot({ path: path.join(mkdirOnce(), 'standalone-upscale.png') });
+
+    // ONE undo gives back the original size and the original layer, byte for byte.
+    await page.locator('body').press('Control+z');
+    expect(await page.evaluate(() => { const s = (window as any).tessera.document.state; return [s.width, s.height]; })).toEqual([40, 30]);
+    const restored = await layers(page);
+    expect(restored).toHaveLength(1);
+    expect(restored[0]).toMatchObject({ name: 'Background', x: 0, y: 0, width: 40, height: 30 });
+    expect(restored[0].pixels).toEqual(Array.from(source.data));
+    await page.close();
+  });
+
   it('explains an empty layer in the panel and changes nothing', async () => {
     const page = await openEditor();
     await openImage(page, 'empty.png', encodePng(createImage(40, 30)));
@@ -150,6 +185,21 @@ describe.skipIf(!hasChromium())('standalone editor with the Tessera panel', () =
     await expect.poll(() => page.locator('p.notice').textContent()).toMatch(/Cancelled/);
     await expect(page.getByRole('progressbar').count()).resolves.toBe(0);
     expect(await layerNames(page)).toEqual(['Background']);
+    await page.close();
+  });
+
+  it('shows Refine in the live preview while the worker runs it, then its result', async () => {
+    const page = await openEditor({ sample: false });
+    await openImage(page, 'sweep.png', encodePng(hueSweepImage(160, 120)));
+    const status = () => page.evaluate(() => (window as any).tessera.store.get().preview.status ?? null);
+    await page.getByLabel('Refine (looks drawn, slower)').check();
+    const iterations = page.getByLabel('Iterations');
+    await iterations.fill('3000');
+    await iterations.press('Enter');
+    await expect.poll(status, { timeout: 20_000, interval: 10 }).toMatch(/^Refining \d+ \/ 3000$/);
+    expect(await page.locator('tessera-preview .caption .status').textContent()).toMatch(/^Refining/);
+    await expect.poll(() => page.evaluate(() => (window as any).tessera.store.get().preview), { timeout: 30_000 }).toMatchObject({ kind: 'ready', width: 64, height: 48 });
+    await expect.poll(status, { timeout: 30_000 }).toBeNull();
     await page.close();
   });
 });
