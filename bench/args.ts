@@ -11,7 +11,7 @@ export interface BenchArgs {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--suite NAME]... [--runs N]
   --quick       3 timed runs per measurement instead of 15 (same 2 warm-up calls)
-  --suite NAME  run only this suite (repeatable): pixelate, fullres-fs, extract, refine, generate-overhead
+  --suite NAME  run only this suite (repeatable): pixelate, fullres-fs, extract, refine, generate-overhead, serve-load, upscale
   --runs N      timed runs per measurement for fast calls (calls slower than 250 ms always get 3)
   --help        this text`;
 

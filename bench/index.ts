@@ -7,9 +7,11 @@ import { refineSuite } from './suites/refine.js';
 import { generateOverheadSuite } from './suites/generate-overhead.js';
 import { fullResFsSuite } from './suites/fullres-fs.js';
 import { pixelateSuite } from './suites/pixelate.js';
+import { serveLoadSuite } from './suites/serve-load.js';
+import { upscaleSuite } from './suites/upscale.js';
 import { printTable } from './table.js';
 
-const SUITES: readonly Suite[] = [pixelateSuite, fullResFsSuite, extractSuite, refineSuite, generateOverheadSuite];
+const SUITES: readonly Suite[] = [pixelateSuite, fullResFsSuite, extractSuite, refineSuite, generateOverheadSuite, serveLoadSuite, upscaleSuite];
 
 function main(): void {
   let args: BenchArgs;

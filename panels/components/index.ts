@@ -1,6 +1,7 @@
 export { define } from './define.js';
 export { emit, type PanelEventDetail, type PanelEventName } from './emit.js';
 export { TesseraCellOptions, DOWNSCALE_LABELS } from './tessera-cell-options.js';
+export { TesseraComputeSettings } from './tessera-compute-settings.js';
 export { TesseraDitherControls, DITHER_LABELS } from './tessera-dither-controls.js';
 export { TesseraErrorBox } from './tessera-error.js';
 export { TesseraGenerateControls } from './tessera-generate-controls.js';
@@ -13,3 +14,4 @@ export { TesseraProgress } from './tessera-progress.js';
 export { TesseraSection } from './tessera-section.js';
 export { TesseraSlider, type SliderSetting } from './tessera-slider.js';
 export { TesseraRefineControls } from './tessera-refine-controls.js';
+export { TesseraUpscaleControls } from './tessera-upscale-controls.js';

@@ -25,14 +25,16 @@ export const panelStyles = css`
     height: 28px;
   }
   .notice,
-  .generate-notice {
+  .generate-notice,
+  .upscale-notice {
     margin: 0;
     color: var(--tessera-fg-muted);
     font-size: var(--tessera-font-size-small);
     overflow-wrap: anywhere;
   }
   .notice:empty,
-  .generate-notice:empty {
+  .generate-notice:empty,
+  .upscale-notice:empty {
     display: none;
   }
   .generate {
@@ -42,6 +44,11 @@ export const panelStyles = css`
     margin-top: var(--tessera-space-3);
     padding-top: var(--tessera-space-3);
     border-top: 1px solid var(--tessera-border);
+  }
+  .upscale {
+    display: flex;
+    flex-direction: column;
+    gap: var(--tessera-space-2);
   }
   .needs-model {
     margin: 0;

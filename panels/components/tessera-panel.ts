@@ -1,5 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { generateBlockedReason } from '../state/generate-availability.js';
+import { refinePriorAvailable } from '../state/prior-availability.js';
+import { upscaleBlockedReason, upscaleRefinementNote } from '../state/upscale-availability.js';
 import type { PanelState } from '../state/panel-state.js';
 import { controlStyles } from './controls.styles.js';
 import { define } from './define.js';
@@ -7,6 +9,7 @@ import { emit } from './emit.js';
 import { panelStyles } from './tessera-panel.styles.js';
 import { themeTokens } from './theme.styles.js';
 import './tessera-cell-options.js';
+import './tessera-compute-settings.js';
 import './tessera-dither-controls.js';
 import './tessera-error.js';
 import './tessera-generate-controls.js';
@@ -17,8 +20,8 @@ import './tessera-preview.js';
 import './tessera-progress.js';
 import './tessera-refine-controls.js';
 import './tessera-section.js';
+import './tessera-upscale-controls.js';
 
-const NEEDS_MODEL = 'Needs a model — the model manager arrives with the Generate feature.';
 const NO_MODEL_STORE = 'Generate needs a local model server in this host, which is not available yet.';
 
 /**
@@ -29,7 +32,9 @@ const NO_MODEL_STORE = 'Generate needs a local model server in this host, which 
  * @fires tessera-apply - Run Pixelate with the current settings.
  * @fires tessera-change, tessera-input, tessera-cancel, tessera-import-palette,
  *   tessera-extract-palette, tessera-remove-palette, tessera-dismiss, tessera-download-model,
- *   tessera-remove-model, tessera-generate-change, tessera-generate, tessera-roll-seed - Bubbled up from its parts.
+ *   tessera-remove-model, tessera-generate-change, tessera-generate, tessera-roll-seed,
+ *   tessera-upscale-change, tessera-upscale, tessera-upscale-roll-seed, tessera-compute-change,
+ *   tessera-test-connection - Bubbled up from its parts.
  */
 export class TesseraPanel extends LitElement {
   static override properties = {
@@ -68,6 +73,8 @@ export class TesseraPanel extends LitElement {
               .refine=${settings.refine}
               .iterations=${settings.refineIterations}
               .faithfulness=${settings.faithfulness}
+              .prior=${settings.refinePrior ?? false}
+              .priorAvailable=${refinePriorAvailable(s)}
             ></tessera-refine-controls>
             ${settings.refine
               ? nothing
@@ -107,8 +114,27 @@ export class TesseraPanel extends LitElement {
                 </div>`
             : html`<p class="needs-model">${NO_MODEL_STORE}</p>`}
         </tessera-section>
-        <tessera-section heading="Upscale" badge="Needs a model">
-          <p class="needs-model">${NEEDS_MODEL}</p>
+        <tessera-section heading="Upscale" badge=${upscaleRefinementNote(s) ? 'No refinement' : ''}>
+          <div class="group upscale">
+            <tessera-upscale-controls
+              .settings=${s.upscale}
+              .refinementNote=${upscaleRefinementNote(s)}
+              .blockedReason=${upscaleBlockedReason(s)}
+            ></tessera-upscale-controls>
+            ${job?.label === 'Upscale' ? html`<tessera-progress .job=${job}></tessera-progress>` : nothing}
+            ${s.error && !job ? html`<tessera-error .error=${s.error}></tessera-error>` : nothing}
+            <p class="upscale-notice">${s.notice ?? ''}</p>
+          </div>
+        </tessera-section>
+        <tessera-section heading="Compute" badge=${s.compute.where === 'server' ? 'Server' : ''}>
+          <div class="group">
+            <tessera-compute-settings
+              .compute=${s.compute}
+              .status=${s.computeStatus}
+              .localAvailable=${s.capabilities.models}
+              .busy=${job !== null}
+            ></tessera-compute-settings>
+          </div>
         </tessera-section>
       </div>
     `;

@@ -29,6 +29,13 @@ export const progressStyles = css`
   .track {
     flex: 1 1 auto;
   }
+  .detail {
+    margin: 0;
+    color: var(--tessera-fg-muted);
+    font-size: var(--tessera-font-size-small);
+    font-variant-numeric: tabular-nums;
+    overflow-wrap: anywhere;
+  }
   .fill {
     transition: width 120ms linear;
   }

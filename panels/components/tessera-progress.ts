@@ -6,7 +6,8 @@ import { emit } from './emit.js';
 import { progressStyles } from './tessera-progress.styles.js';
 
 /**
- * The running job: what it is, its current stage, a bar over the whole job and a way out.
+ * The running job: what it is, its current stage, a bar over the whole job, a finer detail line
+ * when the job gives one ("patch 37 of 256 · about 40 s left") and a way out.
  *
  * @fires tessera-cancel - The user wants the job stopped.
  */
@@ -47,6 +48,7 @@ export class TesseraProgress extends LitElement {
         </div>
         <button type="button" @click=${this.#onCancel}>Cancel</button>
       </div>
+      ${job.detail ? html`<p class="detail">${job.detail}</p>` : nothing}
     `;
   }
 

@@ -8,7 +8,7 @@ import { committedNumber } from './input-value.js';
 import { sliderStyles } from './tessera-slider.styles.js';
 
 /** Settings a slider can drive: the numeric ones. */
-export type SliderSetting = { [K in keyof PixelateSettings]: PixelateSettings[K] extends number ? K : never }[keyof PixelateSettings];
+export type SliderSetting = { [K in keyof PixelateSettings]-?: PixelateSettings[K] extends number ? K : never }[keyof PixelateSettings];
 
 /**
  * A labelled range input for one numeric setting, with its value shown as a percentage of the

@@ -2,7 +2,8 @@ import { PALETTE_PRESETS } from '../../src/core/palette/presets.js';
 import { paletteToHex } from '../../src/core/palette/palette.js';
 import '../components/tessera-panel.js';
 import type { TesseraPanel } from '../components/tessera-panel.js';
-import { DEFAULT_GENERATE, DEFAULT_SETTINGS, type PaletteEntry, type PanelEventMap, type PanelState } from '../state/panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS, DEFAULT_UPSCALE, type PaletteEntry, type PanelEventMap, type PanelState } from '../state/panel-state.js';
+import { DEFAULT_COMPUTE } from '../state/compute-settings.js';
 import { createPanelStore } from '../state/panel-store.js';
 import { landscapePreview } from './fixture-image.js';
 
@@ -36,6 +37,9 @@ const idle: PanelState = {
   notice: 'Added “Pixelate · PICO-8 · 64×48 · bayer4” (1 undo step).',
   models: [],
   generate: { ...DEFAULT_GENERATE, prompt: 'a knight with a red cape', seed: 42 },
+  upscale: DEFAULT_UPSCALE,
+  compute: DEFAULT_COMPUTE,
+  computeStatus: { kind: 'idle' },
 };
 
 const MODELS: PanelState['models'] = [
@@ -48,7 +52,13 @@ interface Fixture {
   readonly state: PanelState;
   readonly width: number;
   readonly theme?: 'light' | 'dark';
+  /** Headings of the sections to show open (view state, not panel state); default: as the panel opens them. */
+  readonly sections?: readonly string[];
 }
+
+const INSTALLED: PanelState['models'] = MODELS.map((m) => ({ ...m, state: 'installed' as const, percent: undefined }));
+const upscaleOnly = ['Upscale'];
+const withModels = { ...idle, capabilities: { ...idle.capabilities, models: true }, notice: null };
 
 const FIXTURES: readonly Fixture[] = [
   { title: 'Idle, preview ready', state: idle, width: 300 },
@@ -103,6 +113,48 @@ const FIXTURES: readonly Fixture[] = [
     width: 300,
     theme: 'dark',
   },
+  {
+    title: 'Upscale, refinement ready',
+    state: { ...withModels, models: INSTALLED, upscale: { ...DEFAULT_UPSCALE, prompt: 'a lighthouse at dusk', seed: 1234 } },
+    width: 300,
+    sections: upscaleOnly,
+  },
+  {
+    title: 'Upscale without a model (Lanczos only)',
+    state: { ...withModels, models: [{ ...MODELS[0], state: 'missing', percent: undefined }, MODELS[1]] },
+    width: 260,
+    sections: upscaleOnly,
+  },
+  {
+    title: 'Upscale running, dark',
+    state: {
+      ...withModels,
+      models: INSTALLED,
+      upscale: { ...DEFAULT_UPSCALE, scale: 'x4' },
+      job: { label: 'Upscale', stage: 'refine', fraction: 0.37, detail: 'patch 37 of 256 · about 40 s left' },
+    },
+    width: 420,
+    theme: 'dark',
+    sections: upscaleOnly,
+  },
+  {
+    title: 'Upscale, custom size, done',
+    state: {
+      ...withModels,
+      models: INSTALLED,
+      upscale: { ...DEFAULT_UPSCALE, scale: 'custom', customWidth: 3000, customHeight: 2000, scope: 'layer', upsampler: 'learned', slider: 14 },
+      notice: 'Added “Upscale 3000×2000 · slider 14/20 · seed 1” at 3000×2000 (1 undo step).',
+    },
+    width: 420,
+    sections: upscaleOnly,
+  },
+  {
+    title: 'Upscale ×4 in a host without models, dark',
+    state: { ...idle, notice: null, upscale: { ...DEFAULT_UPSCALE, scale: 'x4', oneStep: true } },
+    width: 260,
+    theme: 'dark',
+    sections: upscaleOnly,
+  },
   { title: '280 px wide', state: { ...idle, notice: null }, width: 280 },
   { title: '260 px (narrowest)', state: { ...idle, notice: null, settings: { ...idle.settings, paletteId: 'custom-2' } }, width: 260 },
   { title: '420 px (widest), dark', state: { ...idle, notice: null }, width: 420, theme: 'dark' },
@@ -117,6 +169,9 @@ const EVENT_NAMES: readonly (keyof PanelEventMap)[] = [
   'tessera-generate-change',
   'tessera-generate',
   'tessera-roll-seed',
+  'tessera-upscale-change',
+  'tessera-upscale',
+  'tessera-upscale-roll-seed',
   'tessera-cancel',
   'tessera-import-palette',
   'tessera-extract-palette',
@@ -145,11 +200,19 @@ function mount(fixture: Fixture, into: HTMLElement): void {
       if (name === 'tessera-change' || name === 'tessera-input') {
         store.update((s) => ({ settings: { ...s.settings, ...(detail as object) } }));
       }
+      if (name === 'tessera-upscale-change') store.update((s) => ({ upscale: { ...s.upscale, ...(detail as object) } }));
       if (name === 'tessera-dismiss') store.update({ error: null });
     });
   }
   figure.append(caption, panel, log);
   into.append(figure);
+  if (fixture.sections) void openSections(panel, fixture.sections);
+}
+
+/** Opens exactly the named sections, as a click on their headers would. */
+async function openSections(panel: TesseraPanel, headings: readonly string[]): Promise<void> {
+  await panel.updateComplete;
+  for (const section of panel.shadowRoot?.querySelectorAll('tessera-section') ?? []) section.open = headings.includes(section.heading);
 }
 
 function describe(detail: unknown): string {

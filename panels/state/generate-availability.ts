@@ -21,6 +21,6 @@ export function generateBlockedReason(state: PanelState): string | null {
 }
 
 /** "SDXS-512 DreamShaper (WebGPU ONNX export)" → "SDXS-512 DreamShaper". */
-function shortName(model: ModelEntryView): string {
+export function shortName(model: ModelEntryView): string {
   return model.name.replace(/\s*\([^)]*\)\s*$/, '') || model.name;
 }

@@ -8,20 +8,32 @@ import { runCommand, type CommandContext, type CommandProgress } from '../../src
 import { extractPaletteCommand } from '../../src/commands/extract-palette.js';
 import { generateCommand, resolveGenerateOptions } from '../../src/commands/generate.js';
 import { pixelateCommand, resolvePixelateRequest, type PixelateCompute } from '../../src/commands/pixelate.js';
+import { resolveUpscaleOptions, upscaleCommand } from '../../src/commands/upscale.js';
+import { rescaleSlider } from '../../src/core/diffusion/ddim-schedule.js';
 import { resolveGrid } from '../../src/core/pixelate/options.js';
 import type { Host } from '../../src/hosts/host.js';
 import type { ModelCache } from '../../src/runtime/cache/model-cache.js';
 import type { ModelRunner, ModelSpec } from '../../src/runtime/model-runner.js';
 import { loadSdxsPipeline, type LoadedSdxsPipeline, type LoadSdxsOptions } from '../../src/runtime/sdxs/load-sdxs-pipeline.js';
+import type { SdxsPipelineModels } from '../../src/runtime/sdxs/sdxs-pipeline.js';
+import { createSdxsPrior } from '../../src/runtime/refine-prior/sdxs-prior.js';
+import type { RefinePrior } from '../../src/core/refine/prior.js';
+import type { LoadedUpscaleModels, LoadUpscaleOptions } from '../../src/runtime/upscale/load-upscale-models.js';
 import type { Fetch } from '../../src/runtime/download/fetch-following-redirects.js';
 import { formatBytes } from '../../src/runtime/download/format-bytes.js';
 import { findModel, type Manifest, type ModelEntry } from '../../src/runtime/models/manifest.js';
 import { modelState, type ModelState } from '../../src/runtime/models/model-state.js';
 import { pullModel } from '../../src/runtime/models/pull-model.js';
 import { IMAGE_ENCODER_MODEL_ID, generateBlockedReason } from './generate-availability.js';
-import { DEFAULT_SETTINGS, type GenerateSettings, type ModelEntryView, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings } from './panel-state.js';
+import { computeRunnerSource, testComputeConnection } from './compute-connection.js';
+import { localPartOf, type RunnerSource } from '../../src/runtime/models/model-file-runner.js';
+import { DEFAULT_SETTINGS, type ComputeSettings, type GenerateSettings, type ModelEntryView, type PaletteEntry, type PanelEventMap, type PanelState, type PixelateSettings, type UpscaleSettings } from './panel-state.js';
 import type { PanelStore } from './panel-store.js';
+import { refinePriorAvailable } from './prior-availability.js';
+import { createRefinePreviewSink } from './refine-preview.js';
 import { restoreSettings, type SettingsStorage } from './saved-settings.js';
+import { upscaleRefinementNote } from './upscale-availability.js';
+import { UpscaleModelsKeeper, upscaleRequest } from './upscale-job.js';
 
 
 export interface PanelControllerOptions {
@@ -56,17 +68,32 @@ export interface PanelModelOptions {
   readonly createRunner?: (spec: ModelSpec, bytes: Uint8Array) => Promise<ModelRunner>;
   /** Builds the SDXS pipeline from the cache; default loadSdxsPipeline (tests pass a fake). */
   readonly loadPipeline?: (cache: ModelCache, manifest: Manifest, options: LoadSdxsOptions) => Promise<LoadedSdxsPipeline>;
+  /** Refine's diffusion prior on the loaded SDXS models; default createSdxsPrior without a prompt (tests pass a fake). */
+  readonly createPrior?: (models: SdxsPipelineModels) => RefinePrior;
+  /** Where the learned ×2 upsampler's ONNX bytes come from; without it "Learned ×2" falls back to Lanczos and says so. */
+  readonly learnedUpsamplerBytes?: () => Promise<Uint8Array>;
+  /** Loads Upscale's models from the cache; default loadUpscaleModels (tests pass a fake). */
+  readonly loadUpscale?: (cache: ModelCache, manifest: Manifest, options: LoadUpscaleOptions) => Promise<LoadedUpscaleModels>;
 }
+
 
 const noRunner = (): Promise<ModelRunner> => Promise.reject(new TesseraError('internal', 'This page gives the panel no way to run models.'));
 
 const defaultRandomUint32 = (): number => crypto.getRandomValues(new Uint32Array(1))[0];
 
-const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'wasm (CPU)' };
+const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'wasm (CPU)', remote: 'a server' };
 
 /** "WebGPU (WebGPU adapter found …)", "wasm (CPU) (WebGPU not used: …)": what runs the UNet and why. */
 function backendText(runner: ModelRunner): string {
   return `${BACKEND_NAMES[runner.backend] ?? runner.backend} (${runner.backendReason})`;
+}
+
+/** The same source, noting each runner it opens (the panel shows what runs the UNet). */
+function recordingSource(source: RunnerSource, opened: ModelRunner[]): RunnerSource {
+  const keep = (runner: ModelRunner) => (opened.push(runner), runner);
+  return source.where === 'local'
+    ? { where: 'local', createRunner: async (spec, bytes) => keep(await source.createRunner(spec, bytes)) }
+    : { where: 'remote', openRunner: async (spec, ref) => keep(await source.openRunner(spec, ref)) };
 }
 
 /** The loaded pipeline the panel keeps between runs (one at a time: the SDXS files are near 900 MB). */
@@ -90,8 +117,8 @@ export const PRESET_ENTRIES: readonly PaletteEntry[] = PALETTE_PRESETS.map((p) =
 }));
 
 /** The panel's first state: saved settings and palettes restored, nothing running. */
-export function initialPanelState(host: Host, storage: SettingsStorage, { models = false }: { models?: boolean } = {}): PanelState {
-  const { settings, customPalettes, generate } = restoreSettings(storage.load());
+export function initialPanelState(host: Host, storage: SettingsStorage, { models = false, localCompute = true }: { models?: boolean; localCompute?: boolean } = {}): PanelState {
+  const { settings, customPalettes, generate, upscale, compute } = restoreSettings(storage.load());
   const palettes = [...PRESET_ENTRIES, ...customPalettes];
   return {
     capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models },
@@ -103,6 +130,10 @@ export function initialPanelState(host: Host, storage: SettingsStorage, { models
     notice: null,
     models: [],
     generate,
+    upscale,
+    // A host that cannot run models itself (Photoshop) runs them on a server.
+    compute: localCompute ? compute : { ...compute, where: 'server' },
+    computeStatus: { kind: 'idle' },
   };
 }
 
@@ -131,8 +162,14 @@ export class PanelController {
   private preview: AbortController | null = null;
   private previewTimer: ReturnType<typeof setTimeout> | null = null;
   private pipeline: KeptPipeline | null = null;
+  /** Apply with the diffusion prior is showing its progress in the preview: live previews wait (true once one was asked for meanwhile). */
+  private previewHeld: boolean | null = null;
+  private readonly upscaleModels: UpscaleModelsKeeper;
 
-  constructor(private readonly options: PanelControllerOptions) {}
+  constructor(private readonly options: PanelControllerOptions) {
+    // One big model in memory at a time: loading Upscale's drops Generate's pipeline.
+    this.upscaleModels = new UpscaleModelsKeeper(options.models, () => this.releasePipeline());
+  }
 
   /** Listen for the panel's events on `root`; returns the function that stops listening. */
   connect(root: HTMLElement): () => void {
@@ -150,6 +187,11 @@ export class PanelController {
       'tessera-generate-change': (e) => this.changeGenerate(e.detail),
       'tessera-generate': () => void this.generate(),
       'tessera-roll-seed': () => this.rollSeed(),
+      'tessera-upscale-change': (e) => this.changeUpscale(e.detail),
+      'tessera-upscale': () => void this.upscale(),
+      'tessera-upscale-roll-seed': () => this.changeUpscale({ seed: (this.options.randomUint32 ?? defaultRandomUint32)() >>> 0 }),
+      'tessera-compute-change': (e) => void this.changeCompute(e.detail),
+      'tessera-test-connection': () => void this.testConnection(),
     };
     const entries = Object.entries(handlers) as [string, EventListener][];
     for (const [name, handler] of entries) root.addEventListener(name, handler);
@@ -159,7 +201,63 @@ export class PanelController {
       this.cancel();
       this.preview?.abort();
       void this.releasePipeline();
+      void this.upscaleModels.release();
     };
+  }
+
+  /** New Upscale values; a new step count rescales the Slider (20 of 50 → 8 of 20) unless it comes too. */
+  changeUpscale(patch: Partial<UpscaleSettings>): void {
+    this.options.store.update((s) => {
+      const steps = patch.steps ?? s.upscale.steps;
+      const slider = patch.slider ?? (steps !== s.upscale.steps ? rescaleSlider(s.upscale.slider, s.upscale.steps, steps) : s.upscale.slider);
+      return { upscale: { ...s.upscale, ...patch, slider: Math.min(steps, Math.max(0, slider)) } };
+    });
+    this.save();
+  }
+
+  /**
+   * Upscale the canvas in place (or the layer) into one new layer, as the panel's one job. It
+   * refines when the models are installed; without them it upscales with the upsampler alone and
+   * the notice says what refinement needs.
+   */
+  async upscale(): Promise<void> {
+    const { store, host } = this.options;
+    if (this.job) return;
+    const state = store.get();
+    const refine = upscaleRefinementNote(state) === null;
+    const outcome = await this.runJob('Upscale', async (ctx) => {
+      const options = resolveUpscaleOptions(upscaleRequest(state.upscale));
+      ctx.onProgress?.({ stage: 'read', fraction: 0 });
+      const models = await this.upscaleModels.get({ refine, learned: options.upsampler === 'learned', signal: ctx.signal });
+      return upscaleCommand(host, models, options, ctx);
+    });
+    if (!outcome) return;
+    const steps = outcome.historySteps === 1 ? '1 undo step' : `${outcome.historySteps} undo steps`;
+    const size = `${outcome.size.width}×${outcome.size.height}`;
+    store.update({ notice: `Added “${outcome.layerName}” at ${size} (${steps}).${outcome.notice ? ` ${outcome.notice}` : ''}` });
+  }
+
+
+
+  /**
+   * A new Compute setting. Models loaded for the old one are released (they ran elsewhere), and
+   * the model list is read again: with a server, only each model's non-ONNX files must be here.
+   */
+  async changeCompute(patch: Partial<ComputeSettings>): Promise<void> {
+    this.options.store.update((s) => ({ compute: { ...s.compute, ...patch }, computeStatus: { kind: 'idle' } }));
+    this.save();
+    await this.releasePipeline();
+    await this.refreshModels();
+  }
+
+  /** "Test connection": the server, its models and what runs them, into the Compute status. */
+  async testConnection(): Promise<void> {
+    const { store } = this.options;
+    const compute = store.get().compute;
+    store.update({ computeStatus: { kind: 'testing' } });
+    const status = await testComputeConnection(compute, { ...(this.options.models?.fetch ? { fetch: this.options.models.fetch } : {}), manifest: this.options.models?.manifest });
+    // A setting changed meanwhile makes this answer stale.
+    if (store.get().compute === compute) store.update({ computeStatus: status });
   }
 
   changeGenerate(patch: Partial<Omit<GenerateSettings, 'backend'>>): void {
@@ -209,17 +307,14 @@ export class PanelController {
     const modelId = this.options.store.get().generate.modelId;
     if (kept && kept.modelId === modelId && (kept.withImageEncoder || !withImageEncoder)) return kept.loaded;
     await this.releasePipeline();
+    await this.upscaleModels.release();
     const createRunner = models.createRunner ?? noRunner;
     const runners: ModelRunner[] = [];
     const loaded = await (models.loadPipeline ?? loadSdxsPipeline)(models.cache, models.manifest, {
       modelId,
       withImageEncoder,
       imageEncoderModelId: IMAGE_ENCODER_MODEL_ID,
-      createRunner: async (spec, bytes) => {
-        const runner = await createRunner(spec, bytes);
-        runners.push(runner);
-        return runner;
-      },
+      runnerSource: recordingSource(computeRunnerSource(this.options.store.get().compute, createRunner, { ...(models.fetch ? { fetch: models.fetch } : {}), signal }), runners),
       signal,
     });
     this.pipeline = { modelId, withImageEncoder, loaded };
@@ -242,11 +337,31 @@ export class PanelController {
     this.schedulePreview();
   }
 
-  /** Pixelate the target into a new layer. */
+  /**
+   * Pixelate the target into a new layer. With Refine's diffusion prior, the SDXS models are
+   * loaded here (kept with Generate's) and run on this thread, the optimiser in the worker
+   * (worker-compute.ts); its progress shows in the preview, which never runs the prior itself.
+   */
   async apply(): Promise<void> {
     const { store, host, compute } = this.options;
     if (this.job) return; // one job at a time; the button is disabled meanwhile
-    const outcome = await this.runJob('Pixelate', (ctx) => pixelateCommand(host, resolvePixelateRequest(this.request()), ctx, compute));
+    const outcome = await this.runJob('Pixelate', async (ctx) => {
+      const options = resolvePixelateRequest(this.request());
+      const models = this.options.models;
+      if (!options.refine?.prior || !models) return pixelateCommand(host, options, ctx, compute);
+      ctx.onProgress?.({ stage: 'read', fraction: 0 });
+      const loaded = await this.loadPipeline(models, true, ctx.signal);
+      this.preview?.abort(); // the pane shows this run now
+      this.previewHeld = false;
+      try {
+        const showPreview = createRefinePreviewSink((preview) => store.update({ preview }));
+        const refinePrior = (models.createPrior ?? ((m) => createSdxsPrior(m)))(loaded.models);
+        return await pixelateCommand(host, options, ctx, compute, { refinePrior, onRefinePreview: showPreview });
+      } finally {
+        if (this.previewHeld) this.schedulePreview();
+        this.previewHeld = null;
+      }
+    });
     if (!outcome) return;
     const steps = outcome.historySteps === 1 ? '1 undo step' : `${outcome.historySteps} undo steps`;
     store.update({ notice: `Added “${outcome.layerName}” (${steps}).` });
@@ -262,7 +377,8 @@ export class PanelController {
     if (!models) return;
     try {
       const views: ModelEntryView[] = [];
-      for (const model of models.manifest.models) views.push(modelEntryView(await modelState(models.cache, model)));
+      const where = this.options.store.get().compute.where === 'server' ? 'remote' : 'local';
+      for (const model of models.manifest.models) views.push(modelEntryView(await modelState(models.cache, localPartOf(model, where))));
       this.options.store.update({ models: views });
     } catch (e) {
       this.showError(e);
@@ -295,7 +411,7 @@ export class PanelController {
     showPercent(store.get().models.find((m) => m.id === id)?.percent ?? 0, 'Starting');
     const outcome = await runCommand(
       (ctx) =>
-        pullModel(models.cache, model, {
+        pullModel(models.cache, localPartOf(model, store.get().compute.where === 'server' ? 'remote' : 'local'), {
           signal: ctx.signal,
           ...(models.fetch ? { fetch: models.fetch } : {}),
           ...(models.retryDelayMs !== undefined ? { retryDelayMs: models.retryDelayMs } : {}),
@@ -326,6 +442,7 @@ export class PanelController {
     if (!models || this.job) return;
     try {
       if (id === this.pipeline?.modelId || id === IMAGE_ENCODER_MODEL_ID) await this.releasePipeline();
+      await this.upscaleModels.release();
       const name = models.manifest.models.find((m) => m.id === id)?.name ?? id;
       const freed = await models.cache.remove(id);
       this.options.store.update({ notice: `Removed ${name} (${formatBytes(freed)} freed).`, error: null });
@@ -371,24 +488,33 @@ export class PanelController {
 
   private async renderPreview(): Promise<void> {
     const { store, host, previewCompute } = this.options;
+    if (this.previewHeld !== null) {
+      this.previewHeld = true;
+      return;
+    }
     this.preview?.abort();
     const controller = (this.preview = new AbortController());
     store.update({ preview: { kind: 'busy' } });
+    const withPrior = this.request().refinePrior;
+    const showPreview = createRefinePreviewSink((preview) => {
+      if (controller === this.preview) store.update({ preview });
+    });
     const outcome = await runCommand(async (ctx) => {
-      const options = resolvePixelateRequest(this.request());
+      const options = resolvePixelateRequest({ ...this.request(), refinePrior: false }); // the prior runs on Apply only: ~3 model runs per 10 iterations
       const target = await host.readTarget(ctx.signal);
       const grid = resolveGrid(options.grid, target.image.width, target.image.height);
       if (grid.width * grid.height > MAX_PREVIEW_CELLS) {
         throw new TesseraError('invalid-input', `No preview for a ${grid.width}×${grid.height} grid (the panel previews up to 512×512 cells); Apply still works.`);
       }
-      const result = await previewCompute(target.image, { ...options, output: 'grid' }, { signal: ctx.signal });
+      const result = await previewCompute(target.image, { ...options, output: 'grid' }, { signal: ctx.signal, ...(options.refine ? { onRefinePreview: showPreview } : {}) });
       return { result, dataUrl: pngDataUrl(encodePng(result.grid)) };
     }, { signal: controller.signal });
     if (controller !== this.preview) return; // a newer preview has started
     this.preview = null;
     if (outcome.ok) {
       const { result, dataUrl } = outcome.value;
-      store.update({ preview: { kind: 'ready', dataUrl, width: result.grid.width, height: result.grid.height, colorsUsed: result.colorsUsed } });
+      const status = withPrior ? 'Without the diffusion prior: Apply runs it' : undefined;
+      store.update({ preview: { kind: 'ready', dataUrl, width: result.grid.width, height: result.grid.height, colorsUsed: result.colorsUsed, ...(status ? { status } : {}) } });
     } else if (outcome.error.code !== 'cancelled') {
       store.update({ preview: { kind: 'none', reason: outcome.error.userMessage } });
     }
@@ -399,7 +525,7 @@ export class PanelController {
     const { store } = this.options;
     const controller = (this.job = new AbortController());
     store.update({ job: { label, stage: 'read', fraction: 0 }, error: null, notice: null });
-    const onProgress = (p: CommandProgress) => store.update({ job: { label, stage: p.stage, fraction: p.fraction } });
+    const onProgress = (p: CommandProgress) => store.update({ job: { label, stage: p.stage, fraction: p.fraction, ...(p.detail ? { detail: p.detail } : {}) } });
     const outcome = await runCommand(run, { signal: controller.signal, onProgress });
     this.job = null;
     store.update({ job: null });
@@ -410,9 +536,12 @@ export class PanelController {
   }
 
   private request() {
-    const { settings, palettes } = this.options.store.get();
+    const state = this.options.store.get();
+    const { settings, palettes } = state;
     const entry = palettes.find((p) => p.id === settings.paletteId) ?? PRESET_ENTRIES[0];
-    return { ...settings, palette: paletteFromHex(entry.name, entry.colors), seed: EXTRACT_SEED };
+    // The prior only where its models are installed (the switch is hidden otherwise).
+    const refinePrior = settings.refine && (settings.refinePrior ?? false) && refinePriorAvailable(state);
+    return { ...settings, refinePrior, palette: paletteFromHex(entry.name, entry.colors), seed: EXTRACT_SEED };
   }
 
   private addCustomPalette(palette: Palette, source: 'imported' | 'extracted', notice: string): void {
@@ -432,8 +561,8 @@ export class PanelController {
   }
 
   private save(): void {
-    const { settings, palettes, generate } = this.options.store.get();
+    const { settings, palettes, generate, upscale, compute } = this.options.store.get();
     const { backend: _backend, ...savedGenerate } = generate;
-    this.options.storage.save({ version: 1, settings, customPalettes: palettes.filter((p) => p.source !== 'preset'), generate: savedGenerate });
+    this.options.storage.save({ version: 1, settings, customPalettes: palettes.filter((p) => p.source !== 'preset'), generate: savedGenerate, upscale, compute });
   }
 }

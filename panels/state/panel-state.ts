@@ -21,6 +21,58 @@ export interface PanelState {
   readonly models: readonly ModelEntryView[];
   /** The Generate section's values (kept between visits, less `backend`). */
   readonly generate: GenerateSettings;
+  /** The Upscale section's values (kept between visits). */
+  readonly upscale: UpscaleSettings;
+  /** Where the models run: this page, or an inference server (kept between visits). */
+  readonly compute: ComputeSettings;
+  /** What the last "Test connection" found; idle until one runs. */
+  readonly computeStatus: ComputeStatus;
+}
+
+/** Where the models run: in this page (WebGPU, else wasm) or on an Open Inference Protocol server (`tessera serve`, Triton). */
+export interface ComputeSettings {
+  readonly where: 'local' | 'server';
+  /** e.g. http://127.0.0.1:8765 */
+  readonly serverUrl: string;
+  /** Sent as `Authorization: Bearer …`; empty for none. */
+  readonly token: string;
+}
+
+/** One served model as "Test connection" reports it. */
+export interface ServedModelView {
+  readonly name: string;
+  /** "cpu (CPU was asked for)", "onnxruntime_onnx", or why it is not ready. */
+  readonly detail: string;
+  readonly ready: boolean;
+}
+
+export type ComputeStatus =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'testing' }
+  | { readonly kind: 'connected'; readonly server: string; readonly models: readonly ServedModelView[] }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** How big Upscale makes the canvas (or layer): twice, four times, or a size typed in. */
+export type UpscaleScaleChoice = 'x2' | 'x4' | 'custom';
+
+/** What the Upscale controls hold; the command validates them (resolveUpscaleOptions). */
+export interface UpscaleSettings {
+  readonly scale: UpscaleScaleChoice;
+  /** Pixels, for `scale: 'custom'`. */
+  readonly customWidth: number;
+  readonly customHeight: number;
+  /** ×4 in a single stage instead of ×2 then ×2. */
+  readonly oneStep: boolean;
+  /** The Slider: how many of the `steps` DDIM steps are guided by the upsampled image, 0..steps (more keeps the structure, fewer invents detail). */
+  readonly slider: number;
+  readonly steps: number;
+  /** Optional; empty refines without a prompt. */
+  readonly prompt: string;
+  /** A whole number 0..2³²−1. */
+  readonly seed: number;
+  readonly upsampler: 'lanczos' | 'learned';
+  /** 'canvas': the whole document, in place; 'layer': only the active layer (or selection). */
+  readonly scope: 'canvas' | 'layer';
 }
 
 /** What the Generate controls hold. */
@@ -82,13 +134,23 @@ export interface PaletteEntry {
 export type PreviewState =
   | { readonly kind: 'none'; readonly reason: string }
   | { readonly kind: 'busy' }
-  | { readonly kind: 'ready'; readonly dataUrl: string; readonly width: number; readonly height: number; readonly colorsUsed: number };
+  | {
+      readonly kind: 'ready';
+      readonly dataUrl: string;
+      readonly width: number;
+      readonly height: number;
+      readonly colorsUsed: number;
+      /** A word on what is shown, e.g. "Refining 125 / 500" while Refine runs. */
+      readonly status?: string;
+    };
 
 export interface JobState {
   readonly label: string;
   /** 0..1 over the whole job. */
   readonly fraction: number;
   readonly stage: string;
+  /** A finer line under the bar, e.g. "patch 37 of 256 · about 40 s left". */
+  readonly detail?: string;
 }
 
 export interface PanelError {
@@ -108,8 +170,23 @@ export const DEFAULT_SETTINGS: PixelateSettings = {
   cleanup: false,
   refine: false,
   refineIterations: 500,
+  refinePrior: false,
   faithfulness: 0.5,
   extractColors: 16,
+};
+
+/** 8 guided of 20 steps: the paper's 20 of 50, rescaled (rescaleSlider). */
+export const DEFAULT_UPSCALE: UpscaleSettings = {
+  scale: 'x2',
+  customWidth: 2048,
+  customHeight: 2048,
+  oneStep: false,
+  slider: 8,
+  steps: 20,
+  prompt: '',
+  seed: 1,
+  upsampler: 'lanczos',
+  scope: 'canvas',
 };
 
 export const DEFAULT_GENERATE: GenerateSettings = {
@@ -145,4 +222,14 @@ export interface PanelEventMap {
   'tessera-generate': CustomEvent<void>;
   /** Draw a new random seed (the controller draws it). */
   'tessera-roll-seed': CustomEvent<void>;
+  /** Upscale values changed (the prompt on each edit, the rest on commit). */
+  'tessera-upscale-change': CustomEvent<Partial<UpscaleSettings>>;
+  /** Run Upscale with the current values. */
+  'tessera-upscale': CustomEvent<void>;
+  /** Upscale's dice: draw a new random seed for it. */
+  'tessera-upscale-roll-seed': CustomEvent<void>;
+  /** The Compute setting changed (where, the server URL or the token, on commit). */
+  'tessera-compute-change': CustomEvent<Partial<ComputeSettings>>;
+  /** Ask the server what it serves. */
+  'tessera-test-connection': CustomEvent<void>;
 }

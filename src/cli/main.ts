@@ -5,6 +5,8 @@ import { MODELS_HELP, modelsCommand } from './models-command.js';
 import { PALETTE_HELP, paletteCommand } from './palette-command.js';
 import { PIXELATE_HELP, pixelateCommand } from './pixelate-command.js';
 import { GENERATE_HELP, generateCommand } from './generate-command.js';
+import { UPSCALE_HELP, upscaleCommand } from './upscale-command.js';
+import { nodeServeDeps, SERVE_HELP, serveCommand } from './serve-command.js';
 
 declare const TESSERA_VERSION: string;
 
@@ -13,8 +15,10 @@ const HELP = `Usage: tessera COMMAND [options]
 Commands:
   pixelate IN -o OUT [options]   turn an image into pixel art (tessera pixelate --help)
   generate IN -o OUT --prompt T  AI image over IN with SDXS (needs: tessera models pull sdxs-512-dreamshaper)
+  upscale IN -o OUT --scale S    ×2, ×4 or WxH, with detail added by SDXS patch by patch (tessera upscale --help)
   palette list|show|extract      built-in palettes, palette files, palette extraction
   models list|pull|verify|rm     AI models: what is installed, download one (on request only), check, delete
+  serve [--port P] [--models …]  serve the installed models over KServe v2 / Triton's protocol (--server URL uses them)
 
   --help, -h       this help (also after a command)
   --version        the version
@@ -25,8 +29,10 @@ Example: tessera pixelate photo.jpg -o sprite.png --grid 64 --palette pico-8 --d
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number> | number; help: string }> = {
   pixelate: { run: pixelateCommand, help: PIXELATE_HELP },
   generate: { run: (argv, io) => generateCommand(argv, io), help: GENERATE_HELP },
+  upscale: { run: (argv, io) => upscaleCommand(argv, io), help: UPSCALE_HELP },
   palette: { run: paletteCommand, help: PALETTE_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
+  serve: { run: (argv, io) => serveCommand(argv, io, nodeServeDeps()), help: SERVE_HELP },
 };
 
 /**

@@ -11,6 +11,8 @@ export interface CommandContext {
 export interface CommandProgress {
   readonly stage: Stage | 'read' | 'write';
   readonly fraction: number;
+  /** A line under the bar for long runs: "stage 1 of 2 · patch 37 of 256 · about 40 s left". */
+  readonly detail?: string;
 }
 
 export type CommandOutcome<T> =

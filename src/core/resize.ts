@@ -129,7 +129,7 @@ function boxSpans(srcSize: number, cells: number): { lo: Int32Array; hi: Int32Ar
 }
 
 /** For each output index: the first source index and the weights of the source pixels it reads. */
-interface Contributions {
+export interface Contributions {
   readonly start: Int32Array;
   readonly count: Int32Array;
   readonly offset: Int32Array;
@@ -180,7 +180,7 @@ function areaContributions(srcSize: number, dstSize: number): Contributions {
   });
 }
 
-function lanczosContributions(srcSize: number, dstSize: number): Contributions {
+export function lanczosContributions(srcSize: number, dstSize: number): Contributions {
   const scale = srcSize / dstSize;
   const stretch = Math.max(1, scale); // widen the kernel when shrinking, to avoid aliasing
   return buildContributions(srcSize, dstSize, 3 * stretch, (sc, dc) => lanczos3((sc - dc) / stretch));

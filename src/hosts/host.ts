@@ -26,6 +26,11 @@ export interface HostCapabilities {
   readonly singleUndoStep: boolean;
   /** Compute can run in a Web Worker (false in UXP). */
   readonly workers: boolean;
+  /**
+   * The largest document, in pixels, this host can hold (each adapter says why it chose its
+   * number). Upscale refuses a bigger output with `invalid-input` before any compute.
+   */
+  readonly maxDocumentPixels: number;
 }
 
 export interface Target {
@@ -46,6 +51,13 @@ export interface LayerWrite {
   /** Document position of `image`'s top-left pixel. */
   readonly x: number;
   readonly y: number;
+  /**
+   * Upscale in place: the host first resizes the document to this size (existing layers scaled by
+   * the host's own resampling so they stay aligned under the new layer), then adds the layer —
+   * together as one history step where the host allows it; WriteReceipt.historySteps says how
+   * many. `x`/`y` are then positions in the resized document.
+   */
+  readonly resizeDocument?: { readonly width: number; readonly height: number };
 }
 
 export interface WriteReceipt {

@@ -2,10 +2,11 @@ import { pngDataUrl } from '../../core/codecs/base64.js';
 import { decodePng, encodePng } from '../../core/codecs/png.js';
 import { TesseraError } from '../../core/errors.js';
 import { checkImageSize, createImage, cropImage, intersectRect, isFullyTransparent, pasteImage, type Rect, type RgbaImage } from '../../core/image.js';
+import { checkDocumentFits } from '../document-limits.js';
 import type { Host, HostCapabilities, LayerWrite, Target, WriteReceipt } from '../host.js';
 import type { PhotopeaClient } from './photopea-client.js';
 import { parseDocumentInfo, parseNameReply, parsePlaceReply, parseResizeReply } from './script-replies.js';
-import { documentInfoScript, exportActiveLayerScript, nameResultScript, placeImageScript, resizeCanvasScript, type DocumentInfo } from './scripts.js';
+import { documentInfoScript, exportActiveLayerScript, nameResultScript, placeImageScript, resizeCanvasScript, resizeImageScript, type DocumentInfo } from './scripts.js';
 
 export interface PhotopeaHostOptions {
   /** How often to ask whether a placed image has arrived; 50 ms by default. */
@@ -21,13 +22,30 @@ export interface PhotopeaHostOptions {
  */
 export const WRITE_HISTORY_STEPS = 2;
 
+/** An Upscale in place adds Image Size before the placement and the rename. */
+export const RESIZE_WRITE_HISTORY_STEPS = WRITE_HISTORY_STEPS + 1;
+
+/**
+ * 2^26 pixels (67 MP, 8192×8192). Photopea keeps 4 bytes per pixel per layer and turns WebGL
+ * off past 16000 px a side, after which it is very slow (Photopea issue #1950); some GPUs show
+ * nothing past 8192 px (#3196). Our write sends one canvas-sized PNG as a data-URL string: at
+ * 2^26 px even an incompressible one is about 360 M characters of base64, under V8's string
+ * limit of 2^29 − 24, while the plugin page holds the result and its canvas copy (0.5 GiB).
+ */
+export const PHOTOPEA_MAX_DOCUMENT_PIXELS = 2 ** 26;
+
 /**
  * The Host inside Photopea's plugin iframe. Reads export the active layer as a PNG from a
  * scratch document (nothing enters the user's history) and crop it here; writes place one
  * canvas-sized PNG with the result already in position, then name the layer.
  */
 export class PhotopeaHost implements Host {
-  readonly capabilities: HostCapabilities = { name: 'Photopea', singleUndoStep: false, workers: true };
+  readonly capabilities: HostCapabilities = {
+    name: 'Photopea',
+    singleUndoStep: false,
+    workers: true,
+    maxDocumentPixels: PHOTOPEA_MAX_DOCUMENT_PIXELS,
+  };
   private readonly pollIntervalMs: number;
   private readonly maxPolls: number;
 
@@ -70,19 +88,43 @@ export class PhotopeaHost implements Host {
   /**
    * Past the placement the layer arrives whatever happens, so the signal is honoured only up to
    * there; the rename then always follows, and a cancelled write still ends as a named layer.
+   * With `resizeDocument` the image is resized first (Image Size, one more history step); the
+   * signal is honoured only before that.
    */
   async writeResult(write: LayerWrite, signal: AbortSignal): Promise<WriteReceipt> {
     checkImageSize(write.image.width, write.image.height);
+    const resize = write.resizeDocument ?? null;
+    if (resize) checkDocumentFits(resize.width, resize.height, this.capabilities);
     const doc = await this.openDocument(signal);
-    const canvas = pasteImage(createImage(doc.width, doc.height), write.image, write.x, write.y);
+    const resizing = resize !== null && (resize.width !== doc.width || resize.height !== doc.height);
+    const size = resize ?? doc;
+    const canvas = pasteImage(createImage(size.width, size.height), write.image, write.x, write.y);
     const dataUrl = pngDataUrl(encodePng(canvas));
     signal.throwIfAborted();
+    if (!resizing) return this.placeResult(dataUrl, write.name, WRITE_HISTORY_STEPS);
+    const [resized] = await this.client.runScript(resizeImageScript(size.width, size.height), { expect: 'string', step: 'resize the image' });
+    if (!parseResizeReply(resized, 'resize the image').document) throw noDocument();
+    try {
+      return await this.placeResult(dataUrl, write.name, RESIZE_WRITE_HISTORY_STEPS);
+    } catch (e) {
+      // Photopea cannot group history (hosts.md §0.1), so the resize stays; say how to take it back.
+      const cause = e instanceof TesseraError ? e : null;
+      throw new TesseraError(
+        'host-failed',
+        `${cause?.userMessage ?? 'Photopea could not add the result layer.'} The image was already resized to ${size.width}×${size.height}: undo once (Edit › Step Backward) to get its old size back.`,
+        { details: { width: size.width, height: size.height, ...(cause?.details ?? {}) }, cause: e },
+      );
+    }
+  }
+
+  /** Places the canvas-sized PNG, waits until the layer has arrived, names it. */
+  private async placeResult(dataUrl: string, name: string, historySteps: number): Promise<WriteReceipt> {
     const [placed] = await this.client.runScript(placeImageScript(dataUrl), { expect: 'string', step: 'place the result' });
     const { layersBefore } = parsePlaceReply(placed);
     for (let poll = 0; poll < this.maxPolls; poll++) {
-      const [named] = await this.client.runScript(nameResultScript(layersBefore, write.name), { expect: 'string', step: 'name the result layer' });
+      const [named] = await this.client.runScript(nameResultScript(layersBefore, name), { expect: 'string', step: 'name the result layer' });
       const reply = parseNameReply(named);
-      if (reply.placed) return { layerId: reply.id ?? write.name, historySteps: WRITE_HISTORY_STEPS };
+      if (reply.placed) return { layerId: reply.id ?? name, historySteps };
       await delay(this.pollIntervalMs);
     }
     throw new TesseraError('host-failed', `Photopea did not add the result layer within ${Math.round((this.maxPolls * this.pollIntervalMs) / 1000)} s. If it appears later it is unnamed; otherwise try again.`, {

@@ -36,9 +36,9 @@ export function parseNameReply(text: string): NameReply {
   return { placed: true, id: typeof reply.id === 'string' ? reply.id : null };
 }
 
-export function parseResizeReply(text: string): ResizeReply {
-  const reply = parseObject(text, 'resize the canvas');
-  if (typeof reply.document !== 'boolean') throw unexpected('resize the canvas', text);
+export function parseResizeReply(text: string, step = 'resize the canvas'): ResizeReply {
+  const reply = parseObject(text, step);
+  if (typeof reply.document !== 'boolean') throw unexpected(step, text);
   return { document: reply.document };
 }
 

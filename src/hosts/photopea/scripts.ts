@@ -9,7 +9,7 @@ import type { Rect } from '../../core/image.js';
  *
  * History entries each script adds to the user's document (Photopea has no grouping, see
  * hosts.md §0.1): info 0, export 0 (it works in a scratch document), place 1 (the placed layer),
- * name 1 (the rename), resize 1.
+ * name 1 (the rename), canvas resize 1, image resize 1.
  */
 
 /** What `documentInfoScript` reports. */
@@ -123,6 +123,17 @@ export interface ResizeReply {
 export function resizeCanvasScript(width: number, height: number): string {
   return `if (!app.documents || app.documents.length === 0) { app.echoToOE(JSON.stringify({ document: false })); return; }
 app.activeDocument.resizeCanvas(${literal(width)}, ${literal(height)}, AnchorPosition.TOPLEFT);
+app.echoToOE(JSON.stringify({ document: true }));`;
+}
+
+/**
+ * Image › Image Size for Upscale in place: every layer is scaled by Photopea's own resampling so
+ * it stays aligned under the result placed next; one history entry. Sizes are plain numbers, as
+ * for resizeCanvas (pixels in Photopea).
+ */
+export function resizeImageScript(width: number, height: number): string {
+  return `if (!app.documents || app.documents.length === 0) { app.echoToOE(JSON.stringify({ document: false })); return; }
+app.activeDocument.resizeImage(${literal(width)}, ${literal(height)});
 app.echoToOE(JSON.stringify({ document: true }));`;
 }
 

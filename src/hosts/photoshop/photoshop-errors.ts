@@ -11,7 +11,8 @@ export type PhotoshopStep =
   | 'prepare the pixels'
   | 'write the pixels'
   | 'finish the history step'
-  | 'resize the canvas';
+  | 'resize the canvas'
+  | 'resize the image';
 
 /**
  * Photoshop's `executeAsModal` rejects with `number === 9` when another plugin (or another command

@@ -1,5 +1,6 @@
 import { TesseraError } from '../../core/errors.js';
 import { checkImageSize, intersectRect, type Rect, type RgbaImage } from '../../core/image.js';
+import { checkDocumentFits } from '../document-limits.js';
 import type { Host, HostCapabilities, LayerWrite, Target, WriteReceipt } from '../host.js';
 import { wrapPhotoshopError, type PhotoshopStep } from './photoshop-errors.js';
 import type { PhotoshopModules, PsDocument, PsExecutionContext, PsLayer } from './photoshop-modules.js';
@@ -10,6 +11,19 @@ import { disposeImageData, placeMask, readLayerPixels, rectFromPsBounds } from '
 const PLACE_ABOVE = 'placeBefore';
 /** `AnchorPosition.TOPLEFT`: a resized canvas keeps every layer where it was. */
 const ANCHOR_TOP_LEFT = 'top-left';
+/** `ResampleMethod.BICUBICSMOOTHER`: Adobe's choice for enlarging, which is what Upscale does to the old layers. */
+const RESAMPLE_ENLARGE = 'bicubicSmoother';
+
+/**
+ * 2^26 pixels (67 MP, 8192×8192). Photoshop itself takes up to 300,000 px a side (PSB; PSD stops
+ * at 30,000), but the pixels pass through the panel: the result as RGBA (4 B/px) and its copy
+ * in Photoshop's layout (4 B/px at 8 bits, 8 at 16), about 0.5–0.75 GiB at this size, where
+ * UXP's developer tool already warns that a plugin exceeds its memory limit (~600 MB, hosts.md
+ * §2.3). Bigger outputs belong to the `tessera upscale` CLI, which streams tiles.
+ */
+export const PHOTOSHOP_MAX_DOCUMENT_PIXELS = 2 ** 26;
+/** Photoshop's largest document side (Large Document Format). */
+export const PHOTOSHOP_MAX_SIDE = 300_000;
 
 /** One modal scope in progress: the step under way and whether a rollback failed. */
 interface ModalScope {
@@ -33,7 +47,12 @@ interface SourceLayer {
  * document back. Photoshop's modules are passed in, never required here, so tests use a fake.
  */
 export class PhotoshopHost implements Host {
-  readonly capabilities: HostCapabilities = { name: 'Photoshop', singleUndoStep: true, workers: false };
+  readonly capabilities: HostCapabilities = {
+    name: 'Photoshop',
+    singleUndoStep: true,
+    workers: false,
+    maxDocumentPixels: PHOTOSHOP_MAX_DOCUMENT_PIXELS,
+  };
 
   /**
    * Where each read came from, by the signal it ran under: a command reads and writes with one
@@ -74,9 +93,15 @@ export class PhotoshopHost implements Host {
     return { image, bounds: raw.bounds, mask, documentSize: { width: doc.width, height: doc.height }, layerName: layer.name };
   }
 
+  /**
+   * With `resizeDocument` (Upscale in place) the image is resized first, every layer resampled by
+   * Photoshop, inside the same suspended history: still one state, and a failure rolls back both.
+   */
   async writeResult(write: LayerWrite, signal: AbortSignal): Promise<WriteReceipt> {
     signal.throwIfAborted();
     checkImageSize(write.image.width, write.image.height);
+    const resize = write.resizeDocument ?? null;
+    if (resize) checkPhotoshopSize(resize.width, resize.height, this.capabilities);
     const source = this.sources.get(signal) ?? null;
     const doc = source ? this.documentById(source.documentID) : this.activeDocument();
     // Converted before the modal scope: Photoshop stays locked only for its own calls.
@@ -86,6 +111,10 @@ export class PhotoshopHost implements Host {
 
     const layerId = await this.modal(write.name, (scope, context) =>
       this.asOneHistoryState(scope, context, doc, write.name, async () => {
+        if (resize && (resize.width !== doc.width || resize.height !== doc.height)) {
+          scope.step = 'resize the image';
+          await doc.resizeImage(resize.width, resize.height, undefined, RESAMPLE_ENLARGE);
+        }
         scope.step = 'create the result layer';
         const layer = await doc.createPixelLayer({ name: write.name });
         if (!layer) throw new Error('no layer was created');
@@ -184,6 +213,16 @@ export class PhotoshopHost implements Host {
     for (let i = 0; i < documents.length; i++) if (documents[i].id === id) return documents[i];
     throw new TesseraError('host-failed', 'The image Tessera read from was closed while it was working, so there is nowhere to put the result. Open it again and run the command again.', {
       details: { documentID: id },
+    });
+  }
+}
+
+/** Within Photoshop's side limit and the panel's pixel limit, else `invalid-input` naming the limit. */
+function checkPhotoshopSize(width: number, height: number, capabilities: HostCapabilities): void {
+  checkDocumentFits(width, height, capabilities);
+  if (width > PHOTOSHOP_MAX_SIDE || height > PHOTOSHOP_MAX_SIDE) {
+    throw new TesseraError('invalid-input', `${width}×${height} is wider or taller than Photoshop allows (${PHOTOSHOP_MAX_SIDE.toLocaleString('en')} px a side). Choose a smaller size.`, {
+      details: { reason: 'too-large', width, height, maxSide: PHOTOSHOP_MAX_SIDE },
     });
   }
 }

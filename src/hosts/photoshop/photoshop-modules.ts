@@ -38,6 +38,11 @@ export interface PsDocument {
   createPixelLayer(options?: { name?: string }): Promise<PsLayer | null>;
   /** `anchor` is an `AnchorPosition`: "top-left", "middle-center", … */
   resizeCanvas(width: number, height: number, anchor?: string): Promise<void>;
+  /**
+   * PS ≥ 23.0, Image › Image Size: every layer resampled. `resolution` undefined keeps the
+   * document's ppi; `resampleMethod` is a `ResampleMethod`: "bicubicSmoother", "bicubic", …
+   */
+  resizeImage(width: number, height: number, resolution?: number, resampleMethod?: string): Promise<void>;
 }
 
 export interface PsLayer {

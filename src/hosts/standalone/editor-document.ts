@@ -24,13 +24,27 @@ import {
   type EditorRecord,
   type LayerRecord,
 } from './document-records.js';
+import { scaleLayerRecord, scaledLayerRect, scaleSelection, type DocumentScale } from './document-resize.js';
 import { DocumentStore, type StoreTransaction } from './document-store.js';
 import { History, type CapturePolicy, type HistoryEntry } from './history.js';
 
 export interface EditorDocumentOptions {
   /** Bytes of pixels only history may keep alive (default 512 MiB); the oldest steps go first. */
   readonly historyBudgetBytes?: number;
+  /**
+   * Bytes of layer pixels a resized document may hold (default 2 GiB, DEFAULT_LAYER_BUDGET_BYTES):
+   * scaling every layer of a many-layer document ×4 is where a page runs out of memory, so
+   * `resizeImage` refuses past this before it resamples anything.
+   */
+  readonly layerBudgetBytes?: number;
 }
+
+/**
+ * 2 GiB of RGBA: eight full layers of a 8192×8192 document. A browser tab holds each layer as its
+ * own buffer plus two flattened composites (Compositor) and the view's copy; past a few GiB a tab
+ * is killed without a word, which would lose the user's work.
+ */
+export const DEFAULT_LAYER_BUDGET_BYTES = 2 * 2 ** 30;
 
 export interface AddLayerOptions {
   /** Position in the stack, bottom = 0; default: directly above the active layer (top if none). */
@@ -56,8 +70,10 @@ export class EditorDocument {
   private seen = { store: 0, history: 0 };
   private notifying = false;
   private nextLayerNumber = 1;
+  private readonly layerBudgetBytes: number;
 
   constructor(options: EditorDocumentOptions = {}) {
+    this.layerBudgetBytes = options.layerBudgetBytes ?? DEFAULT_LAYER_BUDGET_BYTES;
     this.history = new History(this.store, { budgetBytes: options.historyBudgetBytes, buffersOf: pixelBuffersOf });
     this.seen = { store: this.store.version, history: this.history.version };
   }
@@ -197,6 +213,25 @@ export class EditorDocument {
     this.change('Canvas size', 'record', (tx) => tx.put({ ...doc, width, height }));
   }
 
+  /**
+   * Image › Image Size: the canvas becomes width × height and every layer (hidden ones too) is
+   * resampled by the same factors, so the picture keeps its layout; the selection is scaled with
+   * it. One history step. Throws `out-of-memory` before resampling anything when the resized
+   * layers would pass the layer budget.
+   */
+  resizeImage(width: number, height: number, stepName = 'Image size'): void {
+    this.resizeImageWith(width, height, null, { stepName });
+  }
+
+  /**
+   * Upscale in place: `resizeImage`, then `layer` added (positioned in the resized document) —
+   * together one history step, so one undo gives back the old size and the old layers exactly.
+   * Returns the new layer's id.
+   */
+  resizeImageAndAddLayer(width: number, height: number, layer: NewLayer, options: AddLayerOptions = {}): string {
+    return this.resizeImageWith(width, height, layer, options) as string;
+  }
+
   undo(): boolean {
     return this.run(() => this.history.undo());
   }
@@ -230,6 +265,40 @@ export class EditorDocument {
   composite(state: DocumentState | null = this.state): RgbaImage {
     if (!state) throw noDocument();
     return this.compositor.composite(state);
+  }
+
+  private resizeImageWith(width: number, height: number, added: NewLayer | null, options: AddLayerOptions): string | null {
+    const doc = this.requireDocument();
+    checkImageSize(width, height);
+    const state = this.state as DocumentState;
+    const scale: DocumentScale = { scaleX: width / doc.width, scaleY: height / doc.height };
+    const rects = state.layers.map((layer) => scaledLayerRect(layer, scale));
+    const bytes = rects.reduce((sum, r) => sum + r.width * r.height * 4, added ? added.pixels.width * added.pixels.height * 4 : 0);
+    if (bytes > this.layerBudgetBytes) {
+      const gib = (n: number) => (n / 2 ** 30).toFixed(1);
+      const count = state.layers.length + (added ? 1 : 0);
+      throw new TesseraError(
+        'out-of-memory',
+        `Resizing to ${width}×${height} needs ${gib(bytes)} GiB for this document's ${count} layers; the editor keeps at most ${gib(this.layerBudgetBytes)} GiB of layer pixels. Merge or delete layers, or choose a smaller size, then try again.`,
+        { details: { width, height, layers: count, bytes, budgetBytes: this.layerBudgetBytes } },
+      );
+    }
+    // Checked before the resampling, which may take seconds on a big document.
+    const record = added && createLayerRecord(this.newLayerId(), added);
+    const scaled = state.layers.map((layer, i) => scaleLayerRecord(layer, rects[i]));
+    const resized: DocumentRecord = { ...doc, width, height };
+    const selection = state.selection && normalizeSelection(scaleSelection(state.selection, scale), { width, height });
+    this.change(options.stepName ?? 'Image size', 'record', (tx) => {
+      for (const layer of scaled) tx.put(layer);
+      if (state.selection) tx.put({ typeName: 'selection', id: SELECTION_ID, rect: selection });
+      if (record) {
+        tx.put(record);
+        tx.put(withLayerInserted(resized, record.id, options.index));
+      } else {
+        tx.put(resized);
+      }
+    });
+    return record?.id ?? null;
   }
 
   private change(name: string, policy: CapturePolicy, edit: (tx: StoreTransaction) => void): void {

@@ -1,8 +1,19 @@
 import { TesseraError } from '../../core/errors.js';
 import { checkImageSize, cloneImage, cropImage, intersectRect, isFullyTransparent, type Rect } from '../../core/image.js';
+import { checkDocumentFits } from '../document-limits.js';
 import type { Host, HostCapabilities, LayerWrite, Target, WriteReceipt } from '../host.js';
 import { layerBounds, type DocumentState, type LayerRecord } from './document-records.js';
 import type { EditorDocument } from './editor-document.js';
+
+/**
+ * 2^26 pixels (67 MP, 8192×8192). The editor keeps every layer as its own RGBA buffer (4 B/px)
+ * plus two flattened composites of the whole canvas and the view's copy: a one-layer picture
+ * upscaled in place holds the old layer scaled, the new layer and the composites, about 16 B per
+ * document pixel, so 1 GiB at this size, besides the command's own image buffers. That is as much
+ * as a browser tab can be trusted with; bigger outputs belong to the `tessera upscale` CLI, which
+ * streams tiles. The layer budget (EditorDocument) also limits many-layer documents.
+ */
+export const STANDALONE_MAX_DOCUMENT_PIXELS = 2 ** 26;
 
 /**
  * The Host of Tessera's own editor page. Commands read the active layer (or the selection's crop
@@ -10,7 +21,12 @@ import type { EditorDocument } from './editor-document.js';
  * touched.
  */
 export class StandaloneHost implements Host {
-  readonly capabilities: HostCapabilities = { name: 'Tessera editor', singleUndoStep: true, workers: true };
+  readonly capabilities: HostCapabilities = {
+    name: 'Tessera editor',
+    singleUndoStep: true,
+    workers: true,
+    maxDocumentPixels: STANDALONE_MAX_DOCUMENT_PIXELS,
+  };
 
   /** The layer the last read came from: the result goes above it even if another became active meanwhile. */
   private sourceLayerId: string | null = null;
@@ -55,7 +71,14 @@ export class StandaloneHost implements Host {
     // panel reads "Pixelate 64×64 · PICO-8 · …".
     const source = state.layers.findIndex((l) => l.id === this.sourceLayerId);
     const index = source >= 0 ? source + 1 : undefined;
-    const layerId = this.editor.addLayer({ name: write.name, pixels: write.image, x: write.x, y: write.y }, { index, stepName: write.name });
+    const layer = { name: write.name, pixels: write.image, x: write.x, y: write.y };
+    if (write.resizeDocument) {
+      // Upscale in place: the image resized (every layer scaled) and the layer added, one undo step.
+      const { width, height } = write.resizeDocument;
+      checkDocumentFits(width, height, this.capabilities);
+      return { layerId: this.editor.resizeImageAndAddLayer(width, height, layer, { index, stepName: write.name }), historySteps: 1 };
+    }
+    const layerId = this.editor.addLayer(layer, { index, stepName: write.name });
     return { layerId, historySteps: 1 };
   }
 

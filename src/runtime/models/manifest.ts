@@ -53,6 +53,11 @@ export interface ModelFile {
   readonly opset?: number;
   readonly inputs?: readonly ManifestTensor[];
   readonly outputs?: readonly ManifestTensor[];
+  /**
+   * UNet files only: the latent size the model was trained at (64 for 512-px models), which is
+   * the patch size Upscale denoises at (algorithms.md §2.12). Upscale uses only UNets that say it.
+   */
+  readonly patchLatents?: number;
 }
 
 export interface ModelEntry {
@@ -138,7 +143,7 @@ function readModel(v: unknown, path: string): ModelEntry {
 }
 
 function readFile(v: unknown, path: string): ModelFile {
-  const f = record(v, path, ['name', 'role', 'format', 'url', 'bytes', 'approxBytes', 'sha256', 'precision', 'opset', 'inputs', 'outputs']);
+  const f = record(v, path, ['name', 'role', 'format', 'url', 'bytes', 'approxBytes', 'sha256', 'precision', 'opset', 'inputs', 'outputs', 'patchLatents']);
   const name = text(f.name, `${path}.name`);
   const segments = name.split('/');
   if (!segments.every((s) => FILE_SEGMENT.test(s)) || name.endsWith('.partial')) {
@@ -153,9 +158,16 @@ function readFile(v: unknown, path: string): ModelFile {
   if (format !== 'onnx' && (f.inputs !== undefined || f.outputs !== undefined || f.opset !== undefined)) {
     fail(path, `lists tensors or an opset, but its format is ${format}, not onnx`);
   }
+  const role = oneOf(f.role, `${path}.role`, FILE_ROLES);
+  if (f.patchLatents !== undefined && role !== 'unet') fail(`${path}.patchLatents`, `is only for unet files, not ${role}`);
+  const patchLatents = f.patchLatents === undefined ? undefined : count(f.patchLatents, `${path}.patchLatents`);
+  // Even, because the patch's FFT fusion halves it (algorithms.md §2.6); 8 is far below any real model.
+  if (patchLatents !== undefined && (patchLatents < 8 || patchLatents % 2 !== 0)) {
+    fail(`${path}.patchLatents`, `must be an even whole number from 8 up (64 for 512-px models), not ${show(patchLatents)}`);
+  }
   return {
     name,
-    role: oneOf(f.role, `${path}.role`, FILE_ROLES),
+    role,
     format,
     url: readUrl(f.url, `${path}.url`),
     bytes,
@@ -165,6 +177,7 @@ function readFile(v: unknown, path: string): ModelFile {
     ...optional(f.opset, (o) => ({ opset: count(o, `${path}.opset`) })),
     ...tensors('inputs'),
     ...tensors('outputs'),
+    ...(patchLatents === undefined ? {} : { patchLatents }),
   };
 }
 

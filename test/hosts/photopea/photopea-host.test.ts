@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TesseraError, toTesseraError } from '../../../src/core/errors.js';
 import { cropImage, pasteImage, createImage } from '../../../src/core/image.js';
-import { PhotopeaHost, WRITE_HISTORY_STEPS, opaqueBounds, type PhotopeaHostOptions } from '../../../src/hosts/photopea/photopea-host.js';
+import { PhotopeaHost, RESIZE_WRITE_HISTORY_STEPS, WRITE_HISTORY_STEPS, opaqueBounds, type PhotopeaHostOptions } from '../../../src/hosts/photopea/photopea-host.js';
+import { resizeImage } from '../../../src/core/resize.js';
 import { BLUE, CLEAR, GREEN, imageFromRows } from '../../fixtures/documents.js';
 import { hueSweepImage, solidImage } from '../../fixtures/images.js';
 import type { DocumentSetup, FakePhotopeaOptions } from './fake-photopea/fake-photopea.js';
@@ -50,7 +51,7 @@ async function failureCode(promise: Promise<unknown>): Promise<string> {
 
 describe('PhotopeaHost', () => {
   it('says what it can do', () => {
-    expect(setup(null).host.capabilities).toEqual({ name: 'Photopea', singleUndoStep: false, workers: true });
+    expect(setup(null).host.capabilities).toEqual({ name: 'Photopea', singleUndoStep: false, workers: true, maxDocumentPixels: 2 ** 26 });
   });
 
   describe('readTarget', () => {
@@ -156,6 +157,71 @@ describe('PhotopeaHost', () => {
       controller.abort();
       expect(await failureCode(other.writeResult({ name: 'R', image: solidImage(2, 2, [9, 9, 9, 255]), x: 0, y: 0 }, controller.signal))).toBe('cancelled');
       expect(source!.history).toEqual(['Open']);
+    });
+  });
+
+  describe('writeResult with resizeDocument (Upscale in place)', () => {
+    const upscaled = () => hueSweepImage(80, 60);
+
+    it('resizes the image, then places and names the result over it, in the history steps it reports; undoing them restores the document', async () => {
+      const { fake, source, host } = setup();
+      const before = source!.layers.map((l) => ({ id: l.id, name: l.name, x: l.x, y: l.y, pixels: l.pixels }));
+      const composite = source!.composite();
+      const image = upscaled();
+      const receipt = await host.writeResult({ name: 'Upscale ×2', image, x: 0, y: 0, resizeDocument: { width: 80, height: 60 } }, signal());
+
+      expect(source!.history.slice(1)).toEqual(['Image Size', 'Place', 'Rename Layer']);
+      expect(receipt.historySteps).toBe(RESIZE_WRITE_HISTORY_STEPS);
+      expect(source!.history.length - 1).toBe(receipt.historySteps);
+      expect([source!.width, source!.height]).toEqual([80, 60]);
+      expect(source!.layers.map((l) => l.name)).toEqual(['Sprite', 'Upscale ×2', 'Photo']);
+      const result = source!.layers[1];
+      expect(receipt.layerId).toBe(String(result.id));
+      expect({ x: result.x, y: result.y, pixels: result.pixels }).toEqual({ x: 0, y: 0, pixels: image });
+      // The old layers scaled ×2 in place, so they stay aligned under the result.
+      expect(source!.layers[0]).toMatchObject({ x: 60, y: 40, pixels: { width: 8, height: 6 } });
+      expect(source!.layers[2].pixels).toEqual(resizeImage(PHOTO, 80, 60, 'lanczos3'));
+      expect(fake.uncaught).toEqual([]);
+
+      for (let i = 0; i < receipt.historySteps; i++) expect(source!.undo()).toBe(true);
+      expect(source!.history).toEqual(['Open']);
+      expect([source!.width, source!.height]).toEqual([40, 30]);
+      expect(source!.layers.map((l) => ({ id: l.id, name: l.name, x: l.x, y: l.y, pixels: l.pixels }))).toEqual(before);
+      expect(source!.composite()).toEqual(composite);
+    });
+
+    it('costs the usual two steps when the document already has the size', async () => {
+      const { source, host } = setup();
+      const receipt = await host.writeResult({ name: 'R', image: solidImage(40, 30, [1, 2, 3, 255]), x: 0, y: 0, resizeDocument: { width: 40, height: 30 } }, signal());
+      expect(receipt.historySteps).toBe(WRITE_HISTORY_STEPS);
+      expect(source!.history.slice(1)).toEqual(['Place', 'Rename Layer']);
+    });
+
+    it('refuses a document larger than Photopea can hold, naming the limit, before any script runs', async () => {
+      const { fake, source, host } = setup();
+      const scripts = fake.scriptsRun;
+      const error = await failure(host.writeResult({ name: 'R', image: solidImage(2, 2, [9, 9, 9, 255]), x: 0, y: 0, resizeDocument: { width: 16384, height: 8192 } }, signal()));
+      expect(error).toMatchObject({ code: 'invalid-input', details: { reason: 'too-large', maxDocumentPixels: 2 ** 26 } });
+      expect(error.userMessage).toMatch(/16384×8192 .*larger than Photopea can hold: at most 67\.1 megapixels/);
+      expect(fake.scriptsRun).toBe(scripts);
+      expect(source!.history).toEqual(['Open']);
+    });
+
+    it('says the image was resized, and how to undo it, when the result then never arrives', async () => {
+      const { source, host } = setup(photoDocument(), { placeDelayMs: 400 }, { maxPolls: 3 });
+      const error = await failure(host.writeResult({ name: 'R', image: upscaled(), x: 0, y: 0, resizeDocument: { width: 80, height: 60 } }, signal()));
+      expect(error.code).toBe('host-failed');
+      expect(error.userMessage).toMatch(/did not add the result layer.*already resized to 80×60: undo once/);
+      expect(source!.history.slice(1)).toEqual(['Image Size']);
+    });
+
+    it('changes nothing when cancelled before the resize', async () => {
+      const { source, host } = setup();
+      const controller = new AbortController();
+      controller.abort();
+      expect(await failureCode(host.writeResult({ name: 'R', image: upscaled(), x: 0, y: 0, resizeDocument: { width: 80, height: 60 } }, controller.signal))).toBe('cancelled');
+      expect(source!.history).toEqual(['Open']);
+      expect([source!.width, source!.height]).toEqual([40, 30]);
     });
   });
 

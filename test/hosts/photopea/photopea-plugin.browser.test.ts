@@ -107,6 +107,30 @@ describe.skipIf(!hasChromium())('Tessera as a Photopea plugin', () => {
     await page.close();
   });
 
+  it('upscales the canvas ×2 in place: Image Size, then the result placed and named, in the undo steps the panel reports', async () => {
+    const { page, panel, errors } = await openPhotopea('photo');
+    const upscale = panel.locator('tessera-section[heading="Upscale"]');
+    await upscale.locator('button.toggle').click();
+    await upscale.locator('tessera-upscale-controls button.run').click();
+    const notice = upscale.locator('.upscale-notice');
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toMatch(/^Added “Upscale · ×2 · lanczos” at 320×240 \(3 undo steps\)\./);
+    const after = await snapshot(page);
+    const [doc] = after.documents;
+    expect(doc.history).toEqual(['Open', 'Image Size', 'Place', 'Rename Layer']);
+    expect(doc.layers.map((l) => [l.name, l.x, l.y, l.width, l.height])).toEqual([
+      ['Upscale · ×2 · lanczos', 0, 0, 320, 240],
+      ['Photo', 0, 0, 320, 240],
+    ]);
+    // The selection's part of the layer, upscaled, on a transparent canvas: opaque inside the
+    // doubled selection, transparent outside (8 px from its edge, past Lanczos-3's reach of 6).
+    const result = doc.layers[0].pixels;
+    const alphaAt = (x: number, y: number) => result[(y * 320 + x) * 4 + 3];
+    expect([alphaAt(2 * SELECTION.x + 8, 2 * SELECTION.y + 8), alphaAt(2 * SELECTION.x - 8, 2 * SELECTION.y + 8), alphaAt(300, 230)]).toEqual([255, 0, 0]);
+    expect(after.uncaught).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('explains that no image is open in Photopea', async () => {
     const { page, panel } = await openPhotopea('no-document');
     await panel.getByRole('button', { name: 'Apply' }).click();

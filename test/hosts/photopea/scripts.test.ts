@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { wrapScript } from '../../../src/hosts/photopea/photopea-client.js';
 import { parseDocumentInfo, parseNameReply } from '../../../src/hosts/photopea/script-replies.js';
-import { documentInfoScript, exportActiveLayerScript, literal, nameResultScript, placeImageScript, resizeCanvasScript } from '../../../src/hosts/photopea/scripts.js';
+import { documentInfoScript, exportActiveLayerScript, literal, nameResultScript, placeImageScript, resizeCanvasScript, resizeImageScript } from '../../../src/hosts/photopea/scripts.js';
 import { solidImage } from '../../fixtures/images.js';
 import { linkFakePhotopea } from './fake-photopea/node-link.js';
 
@@ -12,6 +12,7 @@ const SCRIPTS: Record<string, string> = {
   placeImage: placeImageScript('data:image/png;base64,AAAA'),
   nameResult: nameResultScript(3, 'Pixelate · PICO-8 · 16×12 · none'),
   resizeCanvas: resizeCanvasScript(640, 480),
+  resizeImage: resizeImageScript(1280, 960),
 };
 
 describe('Photopea scripts', () => {

@@ -1,4 +1,5 @@
 import { createImage, intersectRect, type Rect, type RgbaImage } from '../../../src/core/image.js';
+import { resizeImage } from '../../../src/core/resize.js';
 import type {
   PhotoshopModules,
   PsBounds,
@@ -20,6 +21,7 @@ import type {
  * - pixels are stored per layer at the document's depth (16-bit as 0..32768), with or without
  *   alpha; getPixels trims to where the layer has pixels; every image data is tracked until
  *   disposed.
+ * - `undo()` steps back one history state, as Edit › Undo would.
  * Layers are kept bottom to top. Tests can make a step fail or be cancelled.
  */
 
@@ -27,7 +29,7 @@ const PS16 = 32768;
 const SRGB = 'sRGB IEC61966-2.1';
 
 export type FakeDepth = 8 | 16 | 32;
-export type FailPoint = 'createPixelLayer' | 'move' | 'putPixels' | 'getPixels' | 'getData';
+export type FailPoint = 'createPixelLayer' | 'move' | 'putPixels' | 'getPixels' | 'getData' | 'resizeImage';
 
 interface LayerPixels {
   readonly rect: Rect;
@@ -40,6 +42,7 @@ interface Snapshot {
   readonly height: number;
   readonly layers: readonly { layer: FakeLayer; pixels: LayerPixels | null; name: string }[];
   readonly active: readonly FakeLayer[];
+  readonly selectionMask: Uint8Array | null;
 }
 
 export interface ModalScopeRecord {
@@ -100,6 +103,10 @@ export class FakeDocument implements PsDocument {
   selectionMask: Uint8Array | null = null;
   /** Names of the history states, oldest first (the opening state is left out). */
   readonly history: string[] = [];
+  /** The document before each history state, parallel to `history`, for undo. */
+  private readonly before: Snapshot[] = [];
+  /** The last resizeImage's resampling method, as Photoshop was asked for it. */
+  lastResampleMethod: string | undefined;
   suspension: { id: number; name: string; snapshot: Snapshot; changed: boolean } | null = null;
 
   constructor(private readonly fake: FakePhotoshop, readonly id: number, readonly title: string, public width: number, public height: number, readonly depth: FakeDepth) {}
@@ -141,19 +148,53 @@ export class FakeDocument implements PsDocument {
     });
   }
 
+  /** Image Size: every layer's place and pixels scaled (Lanczos-3 here; Photoshop uses `resampleMethod`), the selection too. */
+  async resizeImage(width: number, height: number, _resolution?: number, resampleMethod?: string): Promise<void> {
+    this.change('resizeImage', () => {
+      if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`Invalid image size ${width}×${height}`);
+      const sx = width / this.width, sy = height / this.height;
+      for (const layer of this.layers) if (layer.pixels) layer.pixels = scaledPixels(this.fake, layer, sx, sy, this.depth);
+      if (this.selectionMask) this.selectionMask = scaleMask(this.selectionMask, this.width, this.height, width, height);
+      this.width = width;
+      this.height = height;
+      this.lastResampleMethod = resampleMethod;
+    });
+  }
+
   /** One document change: refused outside a modal scope; a history state of its own unless suspended. */
   change<T>(what: string, apply: () => T): T {
     this.fake.requireModal(what);
     this.fake.maybeFail(what as FailPoint);
+    const before = this.suspension ? null : this.snapshot();
     const result = apply();
     this.fake.currentScope?.changes.push(what);
     if (this.suspension) this.suspension.changed = true;
-    else this.history.push(what);
+    else this.pushState(what, before as Snapshot);
     return result;
   }
 
+  pushState(name: string, before: Snapshot): void {
+    this.history.push(name);
+    this.before.push(before);
+  }
+
+  /** Edit › Undo: the document as it was before the last history state; false when there is none. */
+  undo(): boolean {
+    const before = this.before.pop();
+    if (!before) return false;
+    this.history.pop();
+    this.restore(before);
+    return true;
+  }
+
   snapshot(): Snapshot {
-    return { width: this.width, height: this.height, layers: this.layers.map((layer) => ({ layer, pixels: layer.pixels, name: layer.name })), active: [...this.activeLayers] };
+    return {
+      width: this.width,
+      height: this.height,
+      layers: this.layers.map((layer) => ({ layer, pixels: layer.pixels, name: layer.name })),
+      active: [...this.activeLayers],
+      selectionMask: this.selectionMask,
+    };
   }
 
   restore(s: Snapshot): void {
@@ -161,6 +202,7 @@ export class FakeDocument implements PsDocument {
     this.height = s.height;
     this.layers = s.layers.map(({ layer, pixels, name }) => Object.assign(layer, { pixels, name }));
     this.activeLayers = [...s.active];
+    this.selectionMask = s.selectionMask;
   }
 }
 
@@ -325,7 +367,7 @@ export class FakePhotoshop {
     const s = doc.suspension!;
     doc.suspension = null;
     if (!commit) doc.restore(s.snapshot);
-    else if (s.changed) doc.history.push(s.name);
+    else if (s.changed) doc.pushState(s.name, s.snapshot);
   }
 
   private document(id: number | undefined): FakeDocument {
@@ -333,6 +375,25 @@ export class FakePhotoshop {
     if (!doc) throw new Error(`No document ${id}`);
     return doc;
   }
+}
+
+/** A layer's pixels at its scaled place, resampled in 8-bit RGBA and stored back at the document's depth. */
+function scaledPixels(fake: FakePhotoshop, layer: FakeLayer, sx: number, sy: number, depth: FakeDepth): LayerPixels {
+  const { rect, image } = fake.layerImage(layer);
+  const x0 = Math.round(rect.x * sx), y0 = Math.round(rect.y * sy);
+  const width = Math.max(1, Math.round((rect.x + rect.width) * sx) - x0), height = Math.max(1, Math.round((rect.y + rect.height) * sy) - y0);
+  const scaled = resizeImage(image, width, height, width >= rect.width && height >= rect.height ? 'lanczos3' : 'area');
+  return { rect: { x: x0, y: y0, width, height }, ...encode(scaled, layer.pixels!.components, depth) };
+}
+
+/** A document-sized mask at a new document size, nearest neighbour. */
+function scaleMask(mask: Uint8Array, width: number, height: number, toWidth: number, toHeight: number): Uint8Array {
+  const out = new Uint8Array(toWidth * toHeight);
+  for (let y = 0; y < toHeight; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / toHeight));
+    for (let x = 0; x < toWidth; x++) out[y * toWidth + x] = mask[sy * width + Math.min(width - 1, Math.floor(((x + 0.5) * width) / toWidth))];
+  }
+  return out;
 }
 
 function imaging16(data: FakeImageData): boolean {

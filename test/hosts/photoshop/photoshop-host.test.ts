@@ -4,6 +4,7 @@ import { cropImage } from '../../../src/core/image.js';
 import { getPreset } from '../../../src/core/palette/presets.js';
 import { computeInThread, pixelateCommand, resolvePixelateRequest, type PixelateCompute, type PixelateRequest } from '../../../src/commands/pixelate.js';
 import { PhotoshopHost } from '../../../src/hosts/photoshop/photoshop-host.js';
+import { resizeImage } from '../../../src/core/resize.js';
 import { discSprite, hueSweepImage, pixelAt, solidImage } from '../../fixtures/images.js';
 import { FakePhotoshop, type FakeDepth, type FakeDocument, type FakeLayer } from './fake-photoshop.js';
 
@@ -281,6 +282,73 @@ describe('PhotoshopHost.readTarget errors', () => {
     const error = await expectError(host.readTarget(signal()), 'host-failed', /^Photoshop could not read the layer: Could not complete the request\./);
     expect(error.cause).toBeInstanceOf(Error);
     expect(ps.liveImageData.size).toBe(0);
+  });
+});
+
+describe('PhotoshopHost.writeResult with resizeDocument (Upscale in place)', () => {
+  const upscale = (width: number, height: number) => ({ name: 'Upscale ×2', image: hueSweepImage(width, height), x: 0, y: 0, resizeDocument: { width, height } });
+
+  it('says what it can hold', () => {
+    expect(setup().host.capabilities).toEqual({ name: 'Photoshop', singleUndoStep: true, workers: false, maxDocumentPixels: 2 ** 26 });
+  });
+
+  it('resizes the image and adds the result above the source as ONE history state, which one undo takes back exactly', async () => {
+    const { ps, doc, source, host } = setup();
+    const sourceBefore = ps.layerImage(source);
+    const s = signal();
+    await host.readTarget(s);
+    const write = upscale(400, 300);
+    const receipt = await host.writeResult(write, s);
+
+    expect(receipt.historySteps).toBe(1);
+    expect(doc.history).toEqual(['Upscale ×2']);
+    expect([doc.width, doc.height]).toEqual([400, 300]);
+    expect(doc.layers.map((l) => l.name)).toEqual(['Photo', 'Upscale ×2']);
+    expect(doc.lastResampleMethod).toBe('bicubicSmoother');
+    const writing = ps.scopes.filter((scope) => scope.changes.length > 0);
+    expect(writing).toEqual([{ commandName: 'Upscale ×2', changes: ['resizeImage', 'createPixelLayer', 'move', 'putPixels'] }]);
+    // The source scaled in place under the result: twice its position and size.
+    const scaled = ps.layerImage(source);
+    expect(scaled.rect).toEqual({ x: 20, y: 40, width: 128, height: 96 });
+    expect(scaled.image.data).toEqual(resizeImage(sourceBefore.image, 128, 96, 'lanczos3').data);
+    const added = ps.layerImage(topLayer(doc));
+    expect(String(topLayer(doc).id)).toBe(receipt.layerId);
+    expect(added.rect).toEqual({ x: 0, y: 0, width: 400, height: 300 });
+    expect(added.image.data).toEqual(write.image.data);
+
+    expect(doc.undo()).toBe(true);
+    expect(doc.history).toEqual([]);
+    expect([doc.width, doc.height]).toEqual([200, 150]);
+    expect(doc.layers.map((l) => l.name)).toEqual(['Photo']);
+    expect(ps.layerImage(source)).toEqual(sourceBefore);
+  });
+
+  it('rolls the resize back too when a later step fails: same size, no layer, no history state', async () => {
+    const { ps, doc, source, host } = setup();
+    const sourceBefore = ps.layerImage(source);
+    ps.failures.set('putPixels', new Error('Out of scratch disk space.'));
+    await expectError(host.writeResult(upscale(400, 300), signal()), 'host-failed', /^Photoshop could not write the pixels: .*left as it was/);
+    expect([doc.width, doc.height]).toEqual([200, 150]);
+    expect(doc.layers.map((l) => l.name)).toEqual(['Photo']);
+    expect(doc.history).toEqual([]);
+    expect(ps.layerImage(source)).toEqual(sourceBefore);
+  });
+
+  it('names the step when Photoshop cannot resize', async () => {
+    const { ps, doc, host } = setup();
+    ps.failures.set('resizeImage', new Error('Not enough memory (RAM)'));
+    await expectError(host.writeResult(upscale(400, 300), signal()), 'host-failed', /^Photoshop could not resize the image: Not enough memory/);
+    expect([doc.width, doc.height, doc.history.length]).toEqual([200, 150, 0]);
+  });
+
+  it('refuses sizes past the panel limit or Photoshop\'s 300,000 px a side before opening any scope', async () => {
+    const { ps, host } = setup();
+    const tooMany = { ...upscale(2, 2), resizeDocument: { width: 8193, height: 8192 } };
+    const error = await expectError(host.writeResult(tooMany, signal()), 'invalid-input', /larger than Photoshop can hold: at most 67\.1 megapixels/);
+    expect(error.details).toMatchObject({ reason: 'too-large' });
+    const tooWide = { ...upscale(2, 2), resizeDocument: { width: 300_001, height: 2 } };
+    await expectError(host.writeResult(tooWide, signal()), 'invalid-input', /300,000 px a side/);
+    expect(ps.scopes).toEqual([]);
   });
 });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../../../src/core/errors.js';
 import { EditorDocument } from '../../../src/hosts/standalone/editor-document.js';
 import { StandaloneHost } from '../../../src/hosts/standalone/standalone-host.js';
+import type { DocumentState } from '../../../src/hosts/standalone/document-records.js';
+import { resizeImage } from '../../../src/core/resize.js';
 import { BLUE, CLEAR, GREEN, RED, imageFromRows, layerById, layerNames, makeDocument, solidImage } from '../../fixtures/documents.js';
 import { pixelAt } from '../../fixtures/images.js';
 
@@ -34,7 +36,7 @@ async function readError(host: StandaloneHost): Promise<TesseraError> {
 
 describe('StandaloneHost', () => {
   it('says what it can do', () => {
-    expect(new StandaloneHost(new EditorDocument()).capabilities).toEqual({ name: 'Tessera editor', singleUndoStep: true, workers: true });
+    expect(new StandaloneHost(new EditorDocument()).capabilities).toEqual({ name: 'Tessera editor', singleUndoStep: true, workers: true, maxDocumentPixels: 2 ** 26 });
   });
 
   describe('readTarget', () => {
@@ -148,6 +150,78 @@ describe('StandaloneHost', () => {
 
     it('throws no-document when nothing is open', async () => {
       await expect(new StandaloneHost(new EditorDocument()).writeResult(result(), signal())).rejects.toMatchObject({ code: 'no-document' });
+    });
+  });
+
+  describe('writeResult with resizeDocument (Upscale in place)', () => {
+    it('scales every layer with Lanczos-3, adds the result above the source, all as one undo step that one undo reverts exactly', async () => {
+      const editor = sceneDocument();
+      editor.setSelection({ x: 1, y: 1, width: 2, height: 1 });
+      const host = new StandaloneHost(editor);
+      await host.readTarget(signal());
+      const before = editor.state as DocumentState;
+      const steps = editor.historyEntries().length;
+      const upscaled = solidImage(8, 6, GREEN);
+      const receipt = await host.writeResult({ name: 'Upscale ×2', image: upscaled, x: 0, y: 0, resizeDocument: { width: 8, height: 6 } }, signal());
+
+      expect(receipt.historySteps).toBe(1);
+      expect(editor.historyEntries()).toHaveLength(steps + 1);
+      expect(editor.historyEntries().at(-1)).toMatchObject({ name: 'Upscale ×2', isCurrent: true });
+      const after = editor.state as DocumentState;
+      expect([after.width, after.height]).toEqual([8, 6]);
+      expect(layerNames(editor)).toEqual(['Background', 'Sprite', 'Upscale ×2', 'Ghost']);
+      expect(layerById(editor, receipt.layerId)).toMatchObject({ x: 0, y: 0, pixels: upscaled });
+      // Each old layer at twice its position and size, resampled as resizeImage's Lanczos-3 would.
+      for (const old of before.layers) {
+        const scaled = layerById(editor, old.id);
+        expect(scaled).toMatchObject({ x: old.x * 2, y: old.y * 2, name: old.name, visible: old.visible, opacity: old.opacity });
+        expect(scaled.pixels.data).toEqual(resizeImage(old.pixels, old.pixels.width * 2, old.pixels.height * 2, 'lanczos3').data);
+      }
+      expect(after.selection).toEqual({ x: 2, y: 2, width: 4, height: 2 });
+
+      expect(editor.undo()).toBe(true);
+      const undone = editor.state as DocumentState;
+      expect([undone.width, undone.height]).toEqual([4, 3]);
+      expect(undone.selection).toEqual(before.selection);
+      expect(undone.layers).toHaveLength(before.layers.length);
+      undone.layers.forEach((l, i) => expect(l).toBe(before.layers[i]));
+      expect(editor.redo()).toBe(true);
+      (editor.state as DocumentState).layers.forEach((l, i) => expect(l).toBe(after.layers[i]));
+    });
+
+    it('refuses a document larger than it can hold, naming the limit, before changing anything', async () => {
+      const editor = sceneDocument();
+      const host = new StandaloneHost(editor);
+      const write = { name: 'Upscale', image: solidImage(2, 2, GREEN), x: 0, y: 0, resizeDocument: { width: 8193, height: 8192 } };
+      const error = await host.writeResult(write, signal()).then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'invalid-input', details: { reason: 'too-large', maxDocumentPixels: 2 ** 26 } });
+      expect((error as TesseraError).userMessage).toMatch(/8193×8192 .* at most 67\.1 megapixels, e\.g\. 8192×8192/);
+      expect(editor.state).toMatchObject({ width: 4, height: 3 });
+      expect(editor.canUndo).toBe(false);
+    });
+
+    it('refuses when the scaled layers would pass the layer budget, with out-of-memory, changing nothing', async () => {
+      // 4 layers of 8×6 after ×2: 768 bytes, over a 700-byte budget.
+      const editor = makeDocument({ editor: { layerBudgetBytes: 700 } });
+      editor.addLayer({ name: 'a', pixels: solidImage(4, 3, BLUE) });
+      editor.addLayer({ name: 'b', pixels: solidImage(4, 3, BLUE) });
+      const steps = editor.historyEntries().length;
+      const write = { name: 'Upscale', image: solidImage(8, 6, GREEN), x: 0, y: 0, resizeDocument: { width: 8, height: 6 } };
+      const error = await new StandaloneHost(editor).writeResult(write, signal()).then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'out-of-memory', details: { layers: 4, bytes: 768, budgetBytes: 700 } });
+      expect((error as TesseraError).userMessage).toMatch(/Merge or delete layers, or choose a smaller size/);
+      expect(editor.state).toMatchObject({ width: 4, height: 3 });
+      expect(editor.historyEntries()).toHaveLength(steps);
+    });
+
+    it('writes nothing when cancelled', async () => {
+      const editor = sceneDocument();
+      const controller = new AbortController();
+      controller.abort();
+      const write = { name: 'Upscale', image: solidImage(8, 6, GREEN), x: 0, y: 0, resizeDocument: { width: 8, height: 6 } };
+      await expect(new StandaloneHost(editor).writeResult(write, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+      expect(editor.state).toMatchObject({ width: 4, height: 3 });
+      expect(editor.canUndo).toBe(false);
     });
   });
 

@@ -25,6 +25,11 @@ const EVENT_NAMES: readonly (keyof PanelEventMap)[] = [
   'tessera-generate-change',
   'tessera-generate',
   'tessera-roll-seed',
+  'tessera-upscale-change',
+  'tessera-upscale',
+  'tessera-upscale-roll-seed',
+  'tessera-compute-change',
+  'tessera-test-connection',
 ];
 
 export interface LoggedEvent {

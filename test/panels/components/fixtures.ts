@@ -1,4 +1,5 @@
-import { DEFAULT_GENERATE, DEFAULT_SETTINGS, type PaletteEntry, type PanelState } from '../../../panels/state/panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS, DEFAULT_UPSCALE, type PaletteEntry, type PanelState } from '../../../panels/state/panel-state.js';
+import { DEFAULT_COMPUTE } from '../../../panels/state/compute-settings.js';
 
 /** Plain data, shared by the Node side of the tests and the page: everything here survives JSON. */
 export const PALETTES: readonly PaletteEntry[] = [
@@ -27,4 +28,7 @@ export const PANEL_STATE: PanelState = {
   notice: null,
   models: [],
   generate: DEFAULT_GENERATE,
+  upscale: DEFAULT_UPSCALE,
+  compute: DEFAULT_COMPUTE,
+  computeStatus: { kind: 'idle' },
 };

@@ -18,14 +18,15 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
 
   const running: PanelState = { ...PANEL_STATE, job: { label: 'Pixelate', stage: 'Mapping colours', fraction: 0.4 } };
 
-  it('draws Pixelate open, and Generate and Upscale closed, saying they need a model', async () => {
+  it('draws Pixelate open, and Generate, Upscale and Compute closed; Generate says it needs a model, Upscale that it cannot refine', async () => {
     const toggles = h.page.locator('tessera-section button[aria-expanded]');
     await expect.poll(() => toggles.allTextContents()).toEqual([
       expect.stringContaining('Pixelate'),
       expect.stringContaining('Generate'),
       expect.stringContaining('Upscale'),
+      expect.stringContaining('Compute'),
     ]);
-    expect(await toggles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-expanded')))).toEqual(['true', 'false', 'false']);
+    expect(await toggles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-expanded')))).toEqual(['true', 'false', 'false', 'false']);
     const generate = h.page.locator('tessera-section[heading="Generate"]');
     expect(await generate.locator('.needs-model').isVisible()).toBe(false);
     await generate.locator('button.toggle').click();
@@ -35,7 +36,10 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
     expect(await generate.locator('input, select, textarea, button:not(.toggle)').count()).toBe(0);
     const upscale = h.page.locator('tessera-section[heading="Upscale"]');
     await upscale.locator('button.toggle').click();
-    await expect.poll(() => upscale.locator('.needs-model').textContent()).toContain('Needs a model');
+    // Upscale still works without models: the upsampler alone, and it says so.
+    await expect.poll(() => upscale.locator('.refine-note').textContent()).toBe('Refinement needs a host that keeps models; upscaling with Lanczos only.');
+    expect(await upscale.locator('.badge').textContent()).toBe('No refinement');
+    expect(await upscale.locator('tessera-upscale-controls button.run').isEnabled()).toBe(true);
   });
 
   it('where the host keeps models, Generate lists them in the model manager; Download waits for a running job', async () => {
@@ -67,7 +71,7 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
     const run = generate.locator('tessera-generate-controls button.run');
     expect(await run.isDisabled()).toBe(true);
     expect(await generate.locator('tessera-generate-controls .reason').textContent()).toBe('Download SDXS-512 DreamShaper (882.1 MB) above first');
-    expect(await h.page.getByLabel('Prompt').inputValue()).toBe('owl');
+    expect(await generate.getByLabel('Prompt').inputValue()).toBe('owl');
     await h.set({ state: { ...withModels, models: [{ ...models[0], state: 'installed' }, models[1]] } });
     expect(await run.isEnabled()).toBe(true);
     await run.click();
@@ -76,6 +80,52 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
       { type: 'tessera-generate', detail: null, bubbles: true, composed: true },
       { type: 'tessera-roll-seed', detail: null, bubbles: true, composed: true },
     ]);
+  });
+
+  it('offers Refine’s diffusion prior only once SDXS and TAESD are installed, and passes its setting down', async () => {
+    const models = [
+      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'installed', textToImage: true },
+      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'missing', textToImage: false },
+    ];
+    const refining = { ...PANEL_STATE, capabilities: { ...PANEL_STATE.capabilities, models: true }, settings: { ...PANEL_STATE.settings, refine: true, refinePrior: true }, models };
+    await h.set({ state: refining });
+    const prior = h.page.locator('tessera-refine-controls').getByLabel('Diffusion prior (SDXS, slower)');
+    expect(await prior.count()).toBe(0);
+    await h.set({ state: { ...refining, models: [models[0], { ...models[1], state: 'installed' }] } });
+    expect(await prior.isChecked()).toBe(true);
+  });
+
+  it('Upscale refines once SDXS and TAESD are installed, shows its own progress with the detail line, and sends its intents', async () => {
+    const models = [
+      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'missing' },
+      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'installed' },
+    ];
+    const withModels = { ...PANEL_STATE, capabilities: { ...PANEL_STATE.capabilities, models: true }, models };
+    await h.set({ state: withModels });
+    const upscale = h.page.locator('tessera-section[heading="Upscale"]');
+    await upscale.locator('button.toggle').click();
+    expect(await upscale.locator('.refine-note').textContent()).toBe('Refinement needs SDXS-512 DreamShaper — download it above; upscaling with Lanczos only.');
+    expect(await upscale.getByLabel('Slider').isDisabled()).toBe(true);
+    await h.set({ state: { ...withModels, models: [{ ...models[0], state: 'installed' }, models[1]] } });
+    expect(await upscale.locator('.refine-note').count()).toBe(0);
+    expect(await upscale.locator('.badge').count()).toBe(0);
+    expect(await upscale.getByLabel('Slider').isEnabled()).toBe(true);
+    await upscale.getByRole('button', { name: '×4' }).click();
+    await upscale.locator('tessera-upscale-controls button.run').click();
+    expect(await h.events()).toEqual([
+      { type: 'tessera-upscale-change', detail: { scale: 'x4' }, bubbles: true, composed: true },
+      { type: 'tessera-upscale', detail: null, bubbles: true, composed: true },
+    ]);
+
+    const job = { label: 'Upscale', stage: 'refine', fraction: 0.37, detail: 'patch 37 of 256 · about 40 s left' };
+    await h.set({ state: { ...withModels, models: [{ ...models[0], state: 'installed' }, models[1]], job } });
+    const progress = upscale.locator('tessera-progress');
+    expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('37');
+    expect(await progress.locator('.detail').textContent()).toBe('patch 37 of 256 · about 40 s left');
+    expect(await upscale.locator('tessera-upscale-controls button.run').isDisabled()).toBe(true);
+    await h.clearEvents();
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    expect(await h.events()).toEqual([{ type: 'tessera-cancel', detail: null, bubbles: true, composed: true }]);
   });
 
   it('clicking Apply sends tessera-apply, bubbling and composed', async () => {

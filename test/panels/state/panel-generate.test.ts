@@ -6,8 +6,8 @@ import type { ModelRunner, ModelSpec } from '../../../src/runtime/model-runner.j
 import type { Fetch } from '../../../src/runtime/download/fetch-following-redirects.js';
 import { sha256Hex } from '../../../src/runtime/download/sha256.js';
 import { loadManifest, type Manifest } from '../../../src/runtime/models/manifest.js';
-import type { LoadedSdxsPipeline, LoadSdxsOptions } from '../../../src/runtime/sdxs/load-sdxs-pipeline.js';
-import type { SdxsGenerateInput, SdxsRunContext } from '../../../src/runtime/sdxs/sdxs-pipeline.js';
+import { runnerSourceOf, type LoadedSdxsPipeline, type LoadSdxsOptions } from '../../../src/runtime/sdxs/load-sdxs-pipeline.js';
+import type { SdxsGenerateInput, SdxsPipelineModels, SdxsRunContext } from '../../../src/runtime/sdxs/sdxs-pipeline.js';
 import { generateBlockedReason } from '../../../panels/state/generate-availability.js';
 import { PanelController, PRESET_ENTRIES, initialPanelState } from '../../../panels/state/panel-controller.js';
 import { createPanelStore } from '../../../panels/state/panel-store.js';
@@ -72,7 +72,7 @@ function fakeRunner(spec: ModelSpec): ModelRunner & { released: boolean } {
 }
 
 /**
- * Stands in for loadSdxsPipeline: loads one "unet" runner through the controller's createRunner
+ * Stands in for loadSdxsPipeline: loads one "unet" runner through the controller's runner source
  * (so the backend text is the runner's) and returns a pipeline that paints a hue sweep at the
  * source's size, or waits for Cancel when `hang` is set.
  */
@@ -82,7 +82,8 @@ function fakeLoader(behaviour: { hang?: boolean } = {}) {
   let releases = 0;
   const loadPipeline = async (_cache: ModelCache, _manifest: Manifest, options: LoadSdxsOptions): Promise<LoadedSdxsPipeline> => {
     calls.push(options);
-    await options.createRunner({ id: `${options.modelId}/unet.onnx`, inputs: [], outputs: [] }, SDXS_BYTES);
+    const source = runnerSourceOf(options);
+    if (source.where === 'local') await source.createRunner({ id: `${options.modelId}/unet.onnx`, inputs: [], outputs: [] }, SDXS_BYTES);
     return {
       pipeline: {
         async generate(input: SdxsGenerateInput, ctx?: SdxsRunContext): Promise<RgbaImage> {
@@ -95,6 +96,7 @@ function fakeLoader(behaviour: { hang?: boolean } = {}) {
           return hueSweepImage(input.image?.width ?? 512, input.image?.height ?? 512);
         },
       },
+      models: {} as SdxsPipelineModels, // the sessions themselves: only Refine's prior uses them
       release: async () => {
         releases++;
       },

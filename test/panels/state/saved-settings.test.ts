@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GENERATE, DEFAULT_SETTINGS } from '../../../panels/state/panel-state.js';
+import { DEFAULT_GENERATE, DEFAULT_SETTINGS, DEFAULT_UPSCALE } from '../../../panels/state/panel-state.js';
 import { restoreSettings } from '../../../panels/state/saved-settings.js';
+import { DEFAULT_COMPUTE } from '../../../panels/state/compute-settings.js';
 
 describe('restoreSettings', () => {
   it('gives the defaults for nothing, junk or the wrong shape', () => {
     for (const raw of [null, undefined, 42, 'x', [], { settings: 'no' }]) {
-      expect(restoreSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, customPalettes: [], generate: DEFAULT_GENERATE });
+      expect(restoreSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, customPalettes: [], generate: DEFAULT_GENERATE, upscale: DEFAULT_UPSCALE, compute: DEFAULT_COMPUTE });
     }
   });
 
@@ -30,5 +31,15 @@ describe('restoreSettings', () => {
     const bad = restoreSettings({ generate: { prompt: 7, strength: 1.5, seed: 2.5, asPixelArt: 'yes' } }).generate;
     expect(bad).toEqual(DEFAULT_GENERATE);
     expect(restoreSettings({ generate: { seed: -1, strength: 0 } }).generate).toEqual({ ...DEFAULT_GENERATE, strength: 0 });
+  });
+
+  it('restores the Upscale values field by field, the Slider held to the saved steps', () => {
+    const good = { scale: 'custom', customWidth: 3000, customHeight: 2000, oneStep: true, slider: 12, steps: 30, prompt: 'fox', seed: 4294967295, upsampler: 'learned', scope: 'layer' };
+    expect(restoreSettings({ upscale: good }).upscale).toEqual(good);
+    const bad = { scale: 3, customWidth: 0, customHeight: 2.5, oneStep: 'yes', slider: -1, steps: 0, prompt: null, seed: -1, upsampler: 'bicubic', scope: 'all' };
+    expect(restoreSettings({ upscale: bad }).upscale).toEqual(DEFAULT_UPSCALE);
+    // A Slider past the steps it was saved with falls back, no higher than those steps.
+    expect(restoreSettings({ upscale: { steps: 5, slider: 9 } }).upscale).toMatchObject({ steps: 5, slider: 5 });
+    expect(restoreSettings({ upscale: { customWidth: 65537 } }).upscale.customWidth).toBe(DEFAULT_UPSCALE.customWidth);
   });
 });

@@ -73,6 +73,8 @@ describe('the bundled manifest', () => {
     expect(text.outputs?.[0]).toMatchObject({ name: 'last_hidden_state', shape: [1, 77, 768] });
     const unet = sdxs.files.find((f) => f.role === 'unet')!;
     expect(unet.inputs?.find((t) => t.role === 'timestep')).toMatchObject({ type: 'float32', name: null });
+    expect(unet.patchLatents).toBe(64); // 512 px / 8: the patch Upscale denoises at
+    expect(unet.inputs?.find((t) => t.role === 'latent')?.shape).toEqual([1, 4, 64, 64]);
     const decoder = sdxs.files.find((f) => f.role === 'vae-decoder')!;
     expect(decoder.inputs?.[0].name).toBe('latent');
     expect(decoder.outputs?.[0]).toMatchObject({ name: 'image', range: [-1, 1] });
@@ -97,6 +99,13 @@ describe('loadManifest', () => {
     const m = loadManifest(sample());
     expect(m.models[0].files[0].inputs?.[0].shape).toEqual([1, 4, 'h', 'w']);
     expect(m.models[0].files[0].outputs?.[0].range).toEqual([-1, 1]);
+  });
+
+  it('keeps a UNet’s patch size and leaves it out where none is given', () => {
+    const m = sample();
+    expect(loadManifest(m).models[0].files[0]).not.toHaveProperty('patchLatents');
+    Object.assign(m.models[0].files[0], { role: 'unet', patchLatents: 8 });
+    expect(loadManifest(m).models[0].files[0].patchLatents).toBe(8);
   });
 
   it('allows plain http to loopback only (the tests’ local server)', () => {
@@ -129,6 +138,10 @@ describe('loadManifest', () => {
     ['an upside-down range', (m) => (m.models[0].files[0].outputs[0].range = [1, -1]), /range must be \[low, high\]/],
     ['tensors on a text file', (m) => (m.models[0].files[0].format = 'text'), /lists tensors or an opset, but its format is text/],
     ['a licence that is not text', (m) => (m.models[0].licence = 3), /licence must be a non-empty string/],
+    ['a patch size on a decoder', (m) => (m.models[0].files[0].patchLatents = 64), /patchLatents is only for unet files, not vae-decoder/],
+    ['an odd patch size', (m) => Object.assign(m.models[0].files[0], { role: 'unet', patchLatents: 63 }), /patchLatents must be an even whole number from 8 up/],
+    ['a tiny patch size', (m) => Object.assign(m.models[0].files[0], { role: 'unet', patchLatents: 4 }), /patchLatents must be an even whole number from 8 up/],
+    ['a fractional patch size', (m) => Object.assign(m.models[0].files[0], { role: 'unet', patchLatents: 8.5 }), /patchLatents must be a whole number/],
   ])('refuses %s, naming the field', (_, mutate, message) => {
     const e = problem(mutate);
     expect(e.userMessage).toMatch(/^The model manifest is not valid: /);

@@ -1,12 +1,14 @@
 import { encodePng } from '../../../../src/core/codecs/png.js';
 import { cloneImage, createImage, type Rect, type RgbaImage } from '../../../../src/core/image.js';
+import { resizeImage } from '../../../../src/core/resize.js';
 
 /**
  * The subset of Photopea's scripting DOM (Photoshop's, hosts.md §1.2) that Tessera's scripts use,
  * over an in-memory model: documents with a size, a layer tree (top first, like `doc.layers`),
  * an active layer, a rectangular selection and a history list. Every change a user could undo
  * appends to the history of the document it happens in, as Photopea's History panel would, so a
- * test can count exactly what a script cost. Pure TS: runs in Node and in the fake page alike.
+ * test can count exactly what a script cost, and `undo()` steps back through it (each entry keeps
+ * the state after it). Pure TS: runs in Node and in the fake page alike.
  */
 
 export const ElementPlacement = { PLACEATBEGINNING: 'PLACEATBEGINNING', PLACEATEND: 'PLACEATEND' } as const;
@@ -88,9 +90,58 @@ export class FakeLayer {
     doc.record('Delete Layer');
   }
 
+  /** What undo needs to put this layer back: its fields and its children, as objects (ids kept). */
+  snapshot(): LayerSnapshot {
+    return { layer: this, name: this.layerName, shown: this.shown, pixels: this.pixels, x: this.x, y: this.y, children: this.layers.map((l) => l.snapshot()) };
+  }
+
+  restore(s: LayerSnapshot): void {
+    this.layerName = s.name;
+    this.shown = s.shown;
+    this.pixels = s.pixels;
+    this.x = s.x;
+    this.y = s.y;
+    this.layers = s.children.map((c) => {
+      c.layer.parent = this;
+      c.layer.restore(c);
+      return c.layer;
+    });
+  }
+
+  /** Image Size: position and size scaled, pixels resampled (Lanczos-3 up, area down; Photopea's own filter is its business). */
+  scale(scaleX: number, scaleY: number): void {
+    for (const child of this.layers) child.scale(scaleX, scaleY);
+    if (!this.pixels) return;
+    const x0 = Math.round(this.x * scaleX), y0 = Math.round(this.y * scaleY);
+    const width = Math.max(1, Math.round((this.x + this.pixels.width) * scaleX) - x0);
+    const height = Math.max(1, Math.round((this.y + this.pixels.height) * scaleY) - y0);
+    const method = width >= this.pixels.width && height >= this.pixels.height ? 'lanczos3' : 'area';
+    this.pixels = resizeImage(this.pixels, width, height, method);
+    this.x = x0;
+    this.y = y0;
+  }
+
   init(): LayerInit {
     return { name: this.layerName, pixels: this.pixels ?? undefined, x: this.x, y: this.y, visible: this.shown, children: this.typename === 'LayerSet' ? this.layers.map((l) => l.init()) : undefined, smart: this.kind === LayerKind.SMARTOBJECT };
   }
+}
+
+export interface LayerSnapshot {
+  readonly layer: FakeLayer;
+  readonly name: string;
+  readonly shown: boolean;
+  readonly pixels: RgbaImage | null;
+  readonly x: number;
+  readonly y: number;
+  readonly children: readonly LayerSnapshot[];
+}
+
+interface DocumentSnapshot {
+  readonly width: number;
+  readonly height: number;
+  readonly layers: readonly LayerSnapshot[];
+  readonly active: FakeLayer | null;
+  readonly selectionRect: Rect | null;
 }
 
 /** What the fake app offers each document: the outbox and failure hooks. */
@@ -106,11 +157,42 @@ export class FakeDocument {
   active: FakeLayer | null = null;
   selectionRect: Rect | null = null;
   resolution = 72;
+  /** The state after each history entry, parallel to `history`. */
+  private states: DocumentSnapshot[] = [];
 
   constructor(readonly app: FakeAppLink, public name: string, public width: number, public height: number) {}
 
   record(step: string): void {
     this.history.push(step);
+    this.states.push(this.snapshot());
+  }
+
+  /** The document as set up is history's first state ("Open"). */
+  startHistory(): void {
+    this.history.length = 1;
+    this.states = [this.snapshot()];
+  }
+
+  /** Edit › Step Backward: the state before the last history entry comes back; false when there is none. */
+  undo(): boolean {
+    if (this.history.length < 2 || this.states.length < 2) return false;
+    this.history.pop();
+    this.states.pop();
+    const s = this.states[this.states.length - 1];
+    this.width = s.width;
+    this.height = s.height;
+    this.layers = s.layers.map((l) => {
+      l.layer.parent = this;
+      l.layer.restore(l);
+      return l.layer;
+    });
+    this.active = s.active;
+    this.selectionRect = s.selectionRect;
+    return true;
+  }
+
+  private snapshot(): DocumentSnapshot {
+    return { width: this.width, height: this.height, layers: this.layers.map((l) => l.snapshot()), active: this.active, selectionRect: this.selectionRect };
   }
 
   get activeLayer(): FakeLayer | null {
@@ -152,6 +234,20 @@ export class FakeDocument {
     this.width = Number(width);
     this.height = Number(height);
     this.record('Canvas Size');
+  }
+
+  /** Photoshop's resizeImage(width, height[, resolution, method]) with sizes in pixels: every layer scaled. */
+  resizeImage(width: unknown, height: unknown): void {
+    const w = Number(width), h = Number(height);
+    if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) throw new Error(`Invalid image size ${String(width)}×${String(height)}`);
+    for (const layer of this.layers) layer.scale(w / this.width, h / this.height);
+    if (this.selectionRect) {
+      const r = this.selectionRect, sx = w / this.width, sy = h / this.height;
+      this.selectionRect = { x: Math.round(r.x * sx), y: Math.round(r.y * sy), width: Math.round(r.width * sx), height: Math.round(r.height * sy) };
+    }
+    this.width = w;
+    this.height = h;
+    this.record('Image Size');
   }
 
   /** Visible layers blended "normal" over transparency, bottom first. */

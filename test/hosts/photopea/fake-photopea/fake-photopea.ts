@@ -80,6 +80,7 @@ export class FakePhotopea {
     const active = setup.activeLayer === undefined ? 0 : setup.activeLayer;
     doc.active = active === null ? null : doc.layers[active];
     doc.selectionRect = setup.selection ?? null;
+    doc.startHistory();
     this.documents.push(doc);
     this.active = doc;
     return doc;
@@ -128,6 +129,7 @@ export class FakePhotopea {
     const doc = this.openDocument({ name, width, height, layers: [{ name: 'Background', pixels: white }] });
     doc.resolution = resolution;
     doc.history.splice(0, 1, 'New');
+    doc.startHistory();
     return doc;
   }
 

@@ -1,0 +1,51 @@
+import type { UpscaleModels, UpscaleRequest } from '../../src/commands/upscale.js';
+import { loadUpscaleModels, type LoadedUpscaleModels } from '../../src/runtime/upscale/load-upscale-models.js';
+import type { PanelModelOptions } from './panel-controller.js';
+import type { UpscaleSettings } from './panel-state.js';
+
+/** Upscale with no models: the upsampler alone (Lanczos-3), and the result says refinement needs a model. */
+export const NO_UPSCALE_MODELS: UpscaleModels = { refiner: null, learned: null };
+
+/** The Upscale controls' values as the command's request (resolveUpscaleOptions validates them). */
+export function upscaleRequest(u: UpscaleSettings): UpscaleRequest {
+  const scale = u.scale === 'x2' ? 2 : u.scale === 'x4' ? 4 : { width: u.customWidth, height: u.customHeight };
+  return { scale, scope: u.scope, slider: u.slider, steps: u.steps, prompt: u.prompt, seed: u.seed, upsampler: u.upsampler, oneStep: u.oneStep };
+}
+
+/**
+ * Upscale's models, loaded from the page's cache on the first run that needs them and kept for
+ * the next while they serve it (refinement on or off, learned upsampler or not). Loading first
+ * calls `beforeLoad`, so the panel can drop Generate's pipeline: one ~900 MB model at a time.
+ */
+export class UpscaleModelsKeeper {
+  private kept: { readonly key: string; readonly loaded: LoadedUpscaleModels } | null = null;
+
+  constructor(
+    private readonly models: PanelModelOptions | undefined,
+    private readonly beforeLoad: () => Promise<void>,
+  ) {}
+
+  /** No models at all where the page cannot run them, or when neither refinement nor the learned upsampler is wanted. */
+  async get({ refine, learned, signal }: { refine: boolean; learned: boolean; signal: AbortSignal }): Promise<UpscaleModels> {
+    const models = this.models;
+    if (!models?.createRunner || (!refine && !learned)) return NO_UPSCALE_MODELS;
+    const key = `${refine}:${learned}`;
+    if (this.kept?.key === key) return this.kept.loaded.models;
+    await this.release();
+    await this.beforeLoad();
+    const loaded = await (models.loadUpscale ?? loadUpscaleModels)(models.cache, models.manifest, {
+      learnedUpsampler: learned,
+      ...(models.learnedUpsamplerBytes ? { learnedUpsamplerBytes: models.learnedUpsamplerBytes } : {}),
+      createRunner: models.createRunner,
+      signal,
+    });
+    this.kept = { key, loaded };
+    return loaded.models;
+  }
+
+  async release(): Promise<void> {
+    const kept = this.kept;
+    this.kept = null;
+    if (kept) await kept.loaded.release();
+  }
+}

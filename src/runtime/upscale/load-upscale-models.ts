@@ -1,0 +1,144 @@
+import { createClipTokenizer } from '../../core/diffusion/clip-tokenizer.js';
+import { TesseraError } from '../../core/errors.js';
+import type { ModelCache } from '../cache/model-cache.js';
+import { formatBytes } from '../download/format-bytes.js';
+import type { ModelRunner } from '../model-runner.js';
+import { findModel, modelSize, type Manifest, type ModelEntry, type ModelFile } from '../models/manifest.js';
+import { openModelFileRunner, type CreateRunner, type RunnerSource } from '../models/model-file-runner.js';
+import { modelState } from '../models/model-state.js';
+import { DEFAULT_IMAGE_ENCODER_MODEL, parseVocab, rangeOf, runnerSourceOf } from '../sdxs/load-sdxs-pipeline.js';
+import { fileWithRole, manifestFileSpec } from '../sdxs/manifest-file-spec.js';
+import type { SdxsModel } from '../sdxs/sdxs-pipeline.js';
+import { learnedUpsamplerSpec } from '../upsample/learned-upsampler.js';
+import { createUpscaleRefiner, type UpscaleRefiner } from './upscale-refiner.js';
+
+/** What Upscale runs with. */
+export interface UpscaleModels {
+  /** null: no diffusion model installed: upscale with the upsampler only and say refinement needs a model. */
+  readonly refiner: UpscaleRefiner | null;
+  /** The learned ×2 network, when available; null → Lanczos. */
+  readonly learned: ModelRunner | null;
+}
+
+/** The id the learned ×2 network (RDN ×2 from @upscalerjs/default-model, MIT) runs under. */
+export const LEARNED_UPSAMPLER_ID = 'rdn-2x';
+
+export interface LoadUpscaleOptions {
+  /** Manifest id of the diffusion model; default the manifest's first model whose UNet has `patchLatents` (sdxs-512-dreamshaper). */
+  readonly modelId?: string;
+  /** Load the learned ×2 network too. */
+  readonly learnedUpsampler: boolean;
+  /**
+   * Where the learned network's ONNX bytes come from. The CLI converts them from the npm package
+   * @upscalerjs/default-model (src/cli/learned-upsampler-source.ts); a page without a source gets
+   * `learned: null` and upscales with Lanczos.
+   */
+  readonly learnedUpsamplerBytes?: () => Promise<Uint8Array>;
+  /**
+   * Loads one ONNX file here: `createOrtWebRunner` (or a Node runner) with the caller's backends.
+   * Give this or `runnerSource`; the learned network always runs here, through this (or a local
+   * `runnerSource`'s).
+   */
+  readonly createRunner?: CreateRunner;
+  /** Where the diffusion model's ONNX files run (here, or on an inference server); default local through `createRunner`. */
+  readonly runnerSource?: RunnerSource;
+  readonly signal?: AbortSignal;
+}
+
+export interface LoadedUpscaleModels {
+  readonly models: UpscaleModels;
+  /** Why refinement is off, in words for the user ("… is not installed: refinement is off. Get it with …"); null when it is on. */
+  readonly missing: string | null;
+  /** The manifest ids to install for refinement (empty when it is on). */
+  readonly missingModelIds: readonly string[];
+  /** Frees every session; call it in a `finally`. */
+  release(): Promise<void>;
+}
+
+/**
+ * Upscale's models from the cache. Unlike Generate, a diffusion model that is not installed is
+ * not an error: `refiner` is null and `missing` says what to install (the command then upscales
+ * without refinement). Nothing is downloaded. The refiner takes the UNet, text encoder,
+ * tokenizer and decoder from the diffusion model and the TAESD encoder from the model itself or,
+ * as sdxs-512-dreamshaper ships none, from `taesd`.
+ */
+export async function loadUpscaleModels(cache: ModelCache, manifest: Manifest, options: LoadUpscaleOptions): Promise<LoadedUpscaleModels> {
+  const model = options.modelId === undefined ? defaultUpscaleModel(manifest) : findModel(manifest, options.modelId);
+  const encoderModel = model.files.some((f) => f.role === 'vae-encoder') ? model : findModel(manifest, DEFAULT_IMAGE_ENCODER_MODEL);
+  const unetFile = fileWithRole(model, 'unet');
+  if (unetFile.patchLatents === undefined) {
+    throw new TesseraError('invalid-input', `The model ${model.id} cannot refine upscales: the manifest gives its UNet no patch size (patchLatents).`, {
+      details: { model: model.id },
+    });
+  }
+  const source = runnerSourceOf(options);
+  const notInstalled: ModelEntry[] = [];
+  for (const m of model === encoderModel ? [model] : [model, encoderModel]) {
+    // With a server running the ONNX files, only the others (the tokenizer) must be here.
+    const needed = source.where === 'local' ? m : { ...m, files: m.files.filter((f) => f.format !== 'onnx') };
+    if (needed.files.length > 0 && (await modelState(cache, needed)).kind !== 'installed') notInstalled.push(m);
+  }
+  const createLocal = options.createRunner ?? (source.where === 'local' ? source.createRunner : undefined);
+
+  const runners: ModelRunner[] = [];
+  const release = async () => {
+    for (const r of runners.splice(0).reverse()) await r.release();
+  };
+  const load = async (entry: ModelEntry, file: ModelFile): Promise<SdxsModel> => {
+    options.signal?.throwIfAborted();
+    const spec = manifestFileSpec(entry, file);
+    const runner = await openModelFileRunner(cache, source, spec, { model: entry, file });
+    runners.push(runner);
+    return { runner, spec };
+  };
+  try {
+    let learned: ModelRunner | null = null;
+    if (options.learnedUpsampler && options.learnedUpsamplerBytes && createLocal) {
+      options.signal?.throwIfAborted();
+      learned = await createLocal(learnedUpsamplerSpec(LEARNED_UPSAMPLER_ID), await options.learnedUpsamplerBytes());
+      runners.push(learned);
+    }
+    let refiner: UpscaleRefiner | null = null;
+    if (notInstalled.length === 0) {
+      const decoderModel = model.files.some((f) => f.role === 'vae-decoder') ? model : encoderModel;
+      const decoderFile = fileWithRole(decoderModel, 'vae-decoder');
+      const vocab = parseVocab(await cache.read(model.id, fileWithRole(model, 'tokenizer-vocab').name), model.id);
+      const merges = new TextDecoder().decode(await cache.read(model.id, fileWithRole(model, 'tokenizer-merges').name));
+      refiner = createUpscaleRefiner({
+        modelId: model.id,
+        textEncoder: await load(model, fileWithRole(model, 'text-encoder')),
+        unet: await load(model, unetFile),
+        vaeEncoder: await load(encoderModel, fileWithRole(encoderModel, 'vae-encoder')),
+        vaeDecoder: await load(decoderModel, decoderFile),
+        tokenizer: createClipTokenizer({ vocab, merges }),
+        patchLatents: unetFile.patchLatents,
+        vaeRange: rangeOf(decoderFile),
+      });
+    }
+    return { models: { refiner, learned }, missing: missingText(notInstalled), missingModelIds: notInstalled.map((m) => m.id), release };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+/** The manifest's first model whose UNet has a patch size: the one Upscale refines with by default. */
+export function defaultUpscaleModel(manifest: Manifest): ModelEntry {
+  const model = manifest.models.find((m) => m.files.some((f) => f.role === 'unet' && f.patchLatents !== undefined));
+  if (model) return model;
+  throw new TesseraError('invalid-input', 'No model in the manifest can refine upscales (none has a UNet with a patch size).', {
+    details: { models: manifest.models.map((m) => m.id) },
+  });
+}
+
+/** "SDXS-512 DreamShaper (882 MB) and TAESD (≈9.8 MB) are not installed: refinement is off. Get them with …" */
+function missingText(models: readonly ModelEntry[]): string | null {
+  if (models.length === 0) return null;
+  const names = models.map((m) => {
+    const { bytes, exact } = modelSize(m);
+    return `${m.name} (${exact ? '' : '≈'}${formatBytes(bytes)})`;
+  });
+  const verb = models.length === 1 ? 'is' : 'are';
+  const pull = models.map((m) => `"tessera models pull ${m.id}"`).join(' and ');
+  return `${names.join(' and ')} ${verb} not installed: refinement is off. Get ${models.length === 1 ? 'it' : 'them'} with ${pull}, or the model manager.`;
+}
