@@ -1,7 +1,6 @@
-import { SRGB_TO_LINEAR, linearToSrgb8 } from './color.js';
 import { createImage, type RgbaImage } from './image.js';
 import { runSync, type Steps } from './progress.js';
-import { lanczosContributions } from './resize.js';
+import { lanczosContributions, premultipliedToSrgb8, resampleRowInto } from './resize.js';
 
 /**
  * `resizeImage(src, width, height, 'lanczos3')`, bit for bit, with working memory of a few rows
@@ -40,70 +39,17 @@ export function* resizeLanczosLeanSteps(src: RgbaImage, width: number, height: n
       let row = rows.get(s0 + k);
       if (!row) {
         row = new Float32Array(rowLen);
-        resampleRowInto(row, src, s0 + k, cx, linearRow);
+        resampleRowInto(row, 0, width, src, s0 + k, cx, linearRow);
         rows.set(s0 + k, row);
       }
       accumulateRow(acc, row, cy.weights[o + k]);
     }
-    writeRow(out.data, y * rowLen, acc);
+    premultipliedToSrgb8(out.data, y * rowLen, acc);
     if ((y + 1) % ROWS_PER_STEP === 0) yield { stage: 'upscale', fraction: (y + 1) / height };
   }
   return out;
 }
 
-/** Source row `y` → premultiplied linear floats → resampled to the output width (as resizeImage's first pass). */
-function resampleRowInto(
-  into: Float32Array,
-  src: RgbaImage,
-  y: number,
-  cx: ReturnType<typeof lanczosContributions>,
-  row: Float32Array,
-): void {
-  const sw = src.width, sd = src.data;
-  let si = y * sw * 4;
-  for (let x = 0; x < sw; x++, si += 4) {
-    const a = sd[si + 3] / 255;
-    row[x * 4] = SRGB_TO_LINEAR[sd[si]] * a;
-    row[x * 4 + 1] = SRGB_TO_LINEAR[sd[si + 1]] * a;
-    row[x * 4 + 2] = SRGB_TO_LINEAR[sd[si + 2]] * a;
-    row[x * 4 + 3] = a;
-  }
-  const width = into.length / 4;
-  for (let x = 0; x < width; x++) {
-    let r = 0, g = 0, b = 0, a = 0;
-    const s0 = cx.start[x], n = cx.count[x], o = cx.offset[x];
-    for (let k = 0; k < n; k++) {
-      const w = cx.weights[o + k];
-      const p = (s0 + k) * 4;
-      r += row[p] * w;
-      g += row[p + 1] * w;
-      b += row[p + 2] * w;
-      a += row[p + 3] * w;
-    }
-    const t = x * 4;
-    into[t] = r;
-    into[t + 1] = g;
-    into[t + 2] = b;
-    into[t + 3] = a;
-  }
-}
-
 function accumulateRow(acc: Float32Array, row: Float32Array, w: number): void {
   for (let i = 0; i < acc.length; i++) acc[i] += row[i] * w;
-}
-
-/** Premultiplied linear floats → straight 8-bit sRGB, exactly as resizeImage converts. */
-function writeRow(od: Uint8ClampedArray, offset: number, acc: Float32Array): void {
-  for (let i = 0; i < acc.length; i += 4) {
-    const a = acc[i + 3];
-    const j = offset + i;
-    if (a <= 1e-6) {
-      od[j] = od[j + 1] = od[j + 2] = od[j + 3] = 0;
-      continue;
-    }
-    od[j] = linearToSrgb8(acc[i] / a);
-    od[j + 1] = linearToSrgb8(acc[i + 1] / a);
-    od[j + 2] = linearToSrgb8(acc[i + 2] / a);
-    od[j + 3] = Math.round(Math.min(1, a) * 255);
-  }
 }

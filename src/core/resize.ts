@@ -12,16 +12,27 @@ export function resizeImage(src: RgbaImage, width: number, height: number, metho
   if (method === 'nearest') return resizeNearest(src, width, height);
   const premultiplied = resampleLinear(src, width, height, method);
   const out = createImage(width, height);
-  const od = out.data;
+  premultipliedToSrgb8(out.data, 0, premultiplied);
+  return out;
+}
+
+/**
+ * Premultiplied linear RGBA floats → straight 8-bit sRGB into `od` from `offset`; fully
+ * transparent pixels become 0,0,0,0.
+ */
+export function premultipliedToSrgb8(od: Uint8ClampedArray, offset: number, premultiplied: Float32Array): void {
   for (let i = 0; i < premultiplied.length; i += 4) {
     const a = premultiplied[i + 3];
-    if (a <= 1e-6) continue; // fully transparent: stays 0,0,0,0
-    od[i] = linearToSrgb8(premultiplied[i] / a);
-    od[i + 1] = linearToSrgb8(premultiplied[i + 1] / a);
-    od[i + 2] = linearToSrgb8(premultiplied[i + 2] / a);
-    od[i + 3] = Math.round(Math.min(1, a) * 255);
+    const j = offset + i;
+    if (a <= 1e-6) {
+      od[j] = od[j + 1] = od[j + 2] = od[j + 3] = 0;
+      continue;
+    }
+    od[j] = linearToSrgb8(premultiplied[i] / a);
+    od[j + 1] = linearToSrgb8(premultiplied[i + 1] / a);
+    od[j + 2] = linearToSrgb8(premultiplied[i + 2] / a);
+    od[j + 3] = Math.round(Math.min(1, a) * 255);
   }
-  return out;
 }
 
 /**
@@ -193,39 +204,53 @@ function lanczos3(x: number): number {
   return (3 * Math.sin(px) * Math.sin(px / 3)) / (px * px);
 }
 
+/**
+ * Source row `y` → premultiplied linear floats (in `scratch`, src.width × 4) → resampled
+ * horizontally to `width` pixels, written into `into` from `offset`.
+ */
+export function resampleRowInto(
+  into: Float32Array,
+  offset: number,
+  width: number,
+  src: RgbaImage,
+  y: number,
+  cx: Contributions,
+  scratch: Float32Array,
+): void {
+  const sw = src.width, sd = src.data, row = scratch;
+  let si = y * sw * 4;
+  for (let x = 0; x < sw; x++, si += 4) {
+    const a = sd[si + 3] / 255;
+    row[x * 4] = SRGB_TO_LINEAR[sd[si]] * a;
+    row[x * 4 + 1] = SRGB_TO_LINEAR[sd[si + 1]] * a;
+    row[x * 4 + 2] = SRGB_TO_LINEAR[sd[si + 2]] * a;
+    row[x * 4 + 3] = a;
+  }
+  for (let x = 0; x < width; x++) {
+    let r = 0, g = 0, b = 0, a = 0;
+    const s0 = cx.start[x], n = cx.count[x], o = cx.offset[x];
+    for (let k = 0; k < n; k++) {
+      const w = cx.weights[o + k];
+      const p = (s0 + k) * 4;
+      r += row[p] * w;
+      g += row[p + 1] * w;
+      b += row[p + 2] * w;
+      a += row[p + 3] * w;
+    }
+    const t = offset + x * 4;
+    into[t] = r;
+    into[t + 1] = g;
+    into[t + 2] = b;
+    into[t + 3] = a;
+  }
+}
+
 function resampleSeparable(src: RgbaImage, cx: Contributions, cy: Contributions, width: number, height: number): Float32Array {
-  const sw = src.width, sh = src.height, sd = src.data;
+  const sh = src.height;
   // Pass 1: each source row → premultiplied linear floats → horizontally resampled row.
   const tmp = new Float32Array(sh * width * 4);
-  const row = new Float32Array(sw * 4);
-  for (let y = 0; y < sh; y++) {
-    let si = y * sw * 4;
-    for (let x = 0; x < sw; x++, si += 4) {
-      const a = sd[si + 3] / 255;
-      row[x * 4] = SRGB_TO_LINEAR[sd[si]] * a;
-      row[x * 4 + 1] = SRGB_TO_LINEAR[sd[si + 1]] * a;
-      row[x * 4 + 2] = SRGB_TO_LINEAR[sd[si + 2]] * a;
-      row[x * 4 + 3] = a;
-    }
-    const tRow = y * width * 4;
-    for (let x = 0; x < width; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
-      const s0 = cx.start[x], n = cx.count[x], o = cx.offset[x];
-      for (let k = 0; k < n; k++) {
-        const w = cx.weights[o + k];
-        const p = (s0 + k) * 4;
-        r += row[p] * w;
-        g += row[p + 1] * w;
-        b += row[p + 2] * w;
-        a += row[p + 3] * w;
-      }
-      const t = tRow + x * 4;
-      tmp[t] = r;
-      tmp[t + 1] = g;
-      tmp[t + 2] = b;
-      tmp[t + 3] = a;
-    }
-  }
+  const row = new Float32Array(src.width * 4);
+  for (let y = 0; y < sh; y++) resampleRowInto(tmp, y * width * 4, width, src, y, cx, row);
   // Pass 2: vertical; accumulating whole rows keeps memory access contiguous.
   const out = new Float32Array(width * height * 4);
   const rowLen = width * 4;

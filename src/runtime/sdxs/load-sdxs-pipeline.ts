@@ -1,4 +1,4 @@
-import { createClipTokenizer } from '../../core/diffusion/clip-tokenizer.js';
+import { createClipTokenizer, type ClipTokenizer } from '../../core/diffusion/clip-tokenizer.js';
 import type { TensorRange } from '../../core/diffusion/image-tensor.js';
 import { assert, TesseraError } from '../../core/errors.js';
 import type { ModelCache } from '../cache/model-cache.js';
@@ -50,22 +50,10 @@ export async function loadSdxsPipeline(cache: ModelCache, manifest: Manifest, op
   await requireModelFiles(cache, model, source);
   if (encoderModel && encoderModel !== model) await requireModelFiles(cache, encoderModel, source);
 
-  const runners: ModelRunner[] = [];
-  const release = async () => {
-    for (const r of runners.splice(0).reverse()) await r.release();
-  };
-  const load = async (entry: ModelEntry, file: ModelFile): Promise<SdxsModel> => {
-    options.signal?.throwIfAborted();
-    const spec = manifestFileSpec(entry, file);
-    const runner = await openModelFileRunner(cache, source, spec, { model: entry, file });
-    runners.push(runner);
-    return { runner, spec };
-  };
+  const { load, release } = createModelLoader(cache, source, options.signal);
   try {
     const decoderFile = fileWithRole(model, 'vae-decoder');
-    const vocabBytes = await cache.read(model.id, fileWithRole(model, 'tokenizer-vocab').name);
-    const merges = new TextDecoder().decode(await cache.read(model.id, fileWithRole(model, 'tokenizer-merges').name));
-    const tokenizer = createClipTokenizer({ vocab: parseVocab(vocabBytes, model.id), merges });
+    const tokenizer = await loadClipTokenizer(cache, model);
     const textEncoder = await load(model, fileWithRole(model, 'text-encoder'));
     const unet = await load(model, fileWithRole(model, 'unet'));
     const vaeDecoder = await load(model, decoderFile);
@@ -79,6 +67,41 @@ export async function loadSdxsPipeline(cache: ModelCache, manifest: Manifest, op
 }
 
 /** The options' runner source: `runnerSource`, else local through `createRunner`. */
+/** Opens model files as runners and releases all of them together (in reverse order). */
+export interface ModelLoader {
+  load(entry: ModelEntry, file: ModelFile): Promise<SdxsModel>;
+  /** Adopts a runner opened elsewhere, so release() frees it too. */
+  keep(runner: ModelRunner): ModelRunner;
+  release(): Promise<void>;
+}
+
+export function createModelLoader(cache: ModelCache, source: RunnerSource, signal?: AbortSignal): ModelLoader {
+  const runners: ModelRunner[] = [];
+  return {
+    async load(entry, file) {
+      signal?.throwIfAborted();
+      const spec = manifestFileSpec(entry, file);
+      const runner = await openModelFileRunner(cache, source, spec, { model: entry, file });
+      runners.push(runner);
+      return { runner, spec };
+    },
+    keep(runner) {
+      runners.push(runner);
+      return runner;
+    },
+    async release() {
+      for (const r of runners.splice(0).reverse()) await r.release();
+    },
+  };
+}
+
+/** The model's CLIP tokenizer from its vocab.json and merges.txt in the cache. */
+export async function loadClipTokenizer(cache: ModelCache, model: ModelEntry): Promise<ClipTokenizer> {
+  const vocabBytes = await cache.read(model.id, fileWithRole(model, 'tokenizer-vocab').name);
+  const merges = new TextDecoder().decode(await cache.read(model.id, fileWithRole(model, 'tokenizer-merges').name));
+  return createClipTokenizer({ vocab: parseVocab(vocabBytes, model.id), merges });
+}
+
 export function runnerSourceOf(options: { readonly createRunner?: CreateRunner; readonly runnerSource?: RunnerSource }): RunnerSource {
   if (options.runnerSource) return options.runnerSource;
   assert(options.createRunner !== undefined, 'loadSdxsPipeline needs createRunner or runnerSource');

@@ -1,14 +1,12 @@
-import { createClipTokenizer } from '../../core/diffusion/clip-tokenizer.js';
 import { TesseraError } from '../../core/errors.js';
 import type { ModelCache } from '../cache/model-cache.js';
 import { formatBytes } from '../download/format-bytes.js';
 import type { ModelRunner } from '../model-runner.js';
-import { findModel, modelSize, type Manifest, type ModelEntry, type ModelFile } from '../models/manifest.js';
-import { openModelFileRunner, type CreateRunner, type RunnerSource } from '../models/model-file-runner.js';
+import { findModel, modelSize, type Manifest, type ModelEntry } from '../models/manifest.js';
+import { localPartOf, type CreateRunner, type RunnerSource } from '../models/model-file-runner.js';
 import { modelState } from '../models/model-state.js';
-import { DEFAULT_IMAGE_ENCODER_MODEL, parseVocab, rangeOf, runnerSourceOf } from '../sdxs/load-sdxs-pipeline.js';
-import { fileWithRole, manifestFileSpec } from '../sdxs/manifest-file-spec.js';
-import type { SdxsModel } from '../sdxs/sdxs-pipeline.js';
+import { createModelLoader, DEFAULT_IMAGE_ENCODER_MODEL, loadClipTokenizer, rangeOf, runnerSourceOf } from '../sdxs/load-sdxs-pipeline.js';
+import { fileWithRole } from '../sdxs/manifest-file-spec.js';
 import { learnedUpsamplerSpec } from '../upsample/learned-upsampler.js';
 import { createUpscaleRefiner, type UpscaleRefiner } from './upscale-refiner.js';
 
@@ -75,42 +73,29 @@ export async function loadUpscaleModels(cache: ModelCache, manifest: Manifest, o
   const notInstalled: ModelEntry[] = [];
   for (const m of model === encoderModel ? [model] : [model, encoderModel]) {
     // With a server running the ONNX files, only the others (the tokenizer) must be here.
-    const needed = source.where === 'local' ? m : { ...m, files: m.files.filter((f) => f.format !== 'onnx') };
+    const needed = localPartOf(m, source.where);
     if (needed.files.length > 0 && (await modelState(cache, needed)).kind !== 'installed') notInstalled.push(m);
   }
   const createLocal = options.createRunner ?? (source.where === 'local' ? source.createRunner : undefined);
 
-  const runners: ModelRunner[] = [];
-  const release = async () => {
-    for (const r of runners.splice(0).reverse()) await r.release();
-  };
-  const load = async (entry: ModelEntry, file: ModelFile): Promise<SdxsModel> => {
-    options.signal?.throwIfAborted();
-    const spec = manifestFileSpec(entry, file);
-    const runner = await openModelFileRunner(cache, source, spec, { model: entry, file });
-    runners.push(runner);
-    return { runner, spec };
-  };
+  const { load, keep, release } = createModelLoader(cache, source, options.signal);
   try {
     let learned: ModelRunner | null = null;
     if (options.learnedUpsampler && options.learnedUpsamplerBytes && createLocal) {
       options.signal?.throwIfAborted();
-      learned = await createLocal(learnedUpsamplerSpec(LEARNED_UPSAMPLER_ID), await options.learnedUpsamplerBytes());
-      runners.push(learned);
+      learned = keep(await createLocal(learnedUpsamplerSpec(LEARNED_UPSAMPLER_ID), await options.learnedUpsamplerBytes()));
     }
     let refiner: UpscaleRefiner | null = null;
     if (notInstalled.length === 0) {
       const decoderModel = model.files.some((f) => f.role === 'vae-decoder') ? model : encoderModel;
       const decoderFile = fileWithRole(decoderModel, 'vae-decoder');
-      const vocab = parseVocab(await cache.read(model.id, fileWithRole(model, 'tokenizer-vocab').name), model.id);
-      const merges = new TextDecoder().decode(await cache.read(model.id, fileWithRole(model, 'tokenizer-merges').name));
       refiner = createUpscaleRefiner({
         modelId: model.id,
         textEncoder: await load(model, fileWithRole(model, 'text-encoder')),
         unet: await load(model, unetFile),
         vaeEncoder: await load(encoderModel, fileWithRole(encoderModel, 'vae-encoder')),
         vaeDecoder: await load(decoderModel, decoderFile),
-        tokenizer: createClipTokenizer({ vocab, merges }),
+        tokenizer: await loadClipTokenizer(cache, model),
         patchLatents: unetFile.patchLatents,
         vaeRange: rangeOf(decoderFile),
       });

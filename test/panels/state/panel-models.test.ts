@@ -178,7 +178,7 @@ describe('panel controller: models', () => {
 
   it('one job at a time: Download waits while another job runs', async () => {
     const cache = new MemoryModelCache();
-    const { store, controller, fetch } = setup(fakeFetch({ hangAt: 1000 }), cache);
+    const { controller, fetch } = setup(fakeFetch({ hangAt: 1000 }), cache);
     const first = controller.downloadModel('tiny');
     await until(() => cache.partials.get('tiny/a.onnx')?.bytes().length === 1000);
     await controller.downloadModel('other');
