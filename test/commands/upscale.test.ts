@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type CommandProgress } from '../../src/commands/command-context.js';
 import { resolveUpscaleOptions, upscaleCommand, upscaleLayerName, type UpscaleModels, type UpscaleRequest } from '../../src/commands/upscale.js';
-import { TesseraError } from '../../src/core/errors.js';
 import { createImage, pasteImage, type RgbaImage } from '../../src/core/image.js';
 import { resizeImage } from '../../src/core/resize.js';
 import { MemoryHost } from '../fakes/memory-host.js';
 import { discSprite, hueSweepImage, pixelAt } from '../fixtures/images.js';
 import { loadTinyRefiner, type TinyRefiner } from '../runtime/upscale/upscale-test-models.js';
+import { thrownTesseraError } from '../fixtures/errors.js';
 
 const NO_MODELS: UpscaleModels = { refiner: null, learned: null };
 const ctx = () => ({ signal: new AbortController().signal });
 const same = (a: RgbaImage, b: RgbaImage) => a.width === b.width && a.height === b.height && Buffer.from(a.data).equals(Buffer.from(b.data));
 
-function error(run: () => unknown): TesseraError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TesseraError);
-    return e as TesseraError;
-  }
-  throw new Error('expected a TesseraError');
-}
+const error = thrownTesseraError;
 
 describe('resolveUpscaleOptions', () => {
   it('defaults: ×2 of the canvas, 20 steps with Pixelsmith’s 20-of-50 Slider rescaled to 8, Lanczos, seed 1', () => {

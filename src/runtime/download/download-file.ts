@@ -4,6 +4,7 @@ import type { DownloadSink, ResumeInfo } from './download-sink.js';
 import { fetchFollowingRedirects, type Fetch } from './fetch-following-redirects.js';
 import { integerHeader, isEncoded, parseContentRange, rangeValidator, sha256FromHeaders } from './response-headers.js';
 import { Sha256, type IncrementalHash } from './sha256.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 /** One file to fetch and what it must turn out to be. */
 export interface DownloadRequest {
@@ -174,7 +175,7 @@ export async function downloadFile(request: DownloadRequest, sink: DownloadSink,
             receivedBytes: offset,
           });
         }
-        await sleep(Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** (failuresInARow - 1)), signal);
+        await abortableSleep(Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** (failuresInARow - 1)), signal);
       }
     }
   } catch (e) {
@@ -251,17 +252,3 @@ function describeFailure(e: unknown): string {
   return `the connection failed (${code ? `${code}: ` : ''}${text})`;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -3,6 +3,7 @@ import { INFERENCE_HEADER_CONTENT_LENGTH, PROTOCOL_PATHS, type ModelMetadata, ty
 import { readErrorBody, readModelMetadata, readRepositoryIndex, readServerMetadata } from './model-metadata.js';
 import { connectionFailure, httpStatusError, timeoutError, unreadableResponse } from './remote-errors.js';
 import { WireFormatError, type EncodedBody } from './wire-body.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 /** `fetch` as the client uses it: the platform's (browsers, UXP, Node) or a test's. */
 export type FetchLike = (
@@ -172,7 +173,7 @@ export class InferenceClient {
         const retryable = plan.idempotent || lost.details?.reason === 'refused';
         if (!retryable || attempt >= this.retries) throw lost;
       }
-      await sleep(this.retryDelayMs * 2 ** attempt, plan.signal);
+      await abortableSleep(this.retryDelayMs * 2 ** attempt, plan.signal);
     }
   }
 
@@ -237,22 +238,5 @@ class Deadline {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export { readErrorBody };
