@@ -2,11 +2,12 @@ import { homedir } from 'node:os';
 import { TesseraError } from '../core/errors.js';
 import { defaultCacheDir, NodeModelCache } from '../runtime/cache/node-model-cache.js';
 import type { CreateRunner } from '../runtime/models/model-file-runner.js';
-import { createNodeRunnerFactory } from '../runtime/onnx/node-runner-factory.js';
 import { isOrtNodeExecutionProvider, type OrtNodeExecutionProvider } from '../runtime/onnx/ort-node-module.js';
 import { DEFAULT_SERVE_PORT } from '../runtime/remote/default-server.js';
+import { createWorkerRunnerFactory } from '../runtime/worker/worker-runner.js';
 import { defaultAllowedOrigins, originOf } from '../server/access-policy.js';
 import { startInferenceServer, type InferenceServer } from '../server/inference-server.js';
+import { servedEntries } from '../server/model-files.js';
 import { loadServedModels } from '../server/served-model.js';
 import { parseCommandArgs, parseNumberArg, usageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -21,7 +22,9 @@ it), so "tessera generate --server URL", the panel's Compute setting (a Photosho
 GPU access of its own) or any KServe v2 client can run them here. Each ONNX file of a model is one
 served model, named <model id>.<file role>: sdxs-512-dreamshaper.unet, taesd.vae-encoder. Runs on
 onnxruntime-node with the first execution provider that works (a GPU when the platform's build has
-one that works, else the CPU) and says which. Ctrl-C stops it after the requests in flight.
+one that works, else the CPU) and says which. The served models' other files (their tokenizers)
+are given out read-only under /tessera/v1/models, for panels that keep no models of their own.
+Ctrl-C stops it after the requests in flight.
 
   --port P            the port                                                          [${DEFAULT_SERVE_PORT}]
   --host H            the address to listen on; one other than loopback needs --token  [127.0.0.1]
@@ -42,7 +45,7 @@ Example: tessera serve --models sdxs-512-dreamshaper,taesd
 export interface ServeCliDeps {
   readonly env: Record<string, string | undefined>;
   readonly homeDir: string;
-  /** Default onnxruntime-node with the --ep providers. */
+  /** Default onnxruntime-node with the --ep providers, each model in a worker thread. */
   readonly createRunner?: (preferred: readonly OrtNodeExecutionProvider[] | undefined) => CreateRunner;
   /** Calls `stop` on SIGINT or SIGTERM; returns the function that stops listening. */
   readonly onStopSignal: (stop: () => void) => () => void;
@@ -80,7 +83,9 @@ export async function serveCommand(argv: string[], io: CliIo, deps: ServeCliDeps
 
   const manifest = await readManifest(values.manifest);
   const cache = new NodeModelCache(defaultCacheDir(deps.env, deps.homeDir));
-  const createRunner = (deps.createRunner ?? ((p) => createNodeRunnerFactory({ preferred: p })))(providers as OrtNodeExecutionProvider[] | undefined);
+  // Each model in a worker thread, so the server keeps answering while one computes; the server
+  // never reads a request's tensors after the run, so they move to the worker uncopied.
+  const createRunner = (deps.createRunner ?? ((p) => createWorkerRunnerFactory({ preferred: p, transferInputs: true })))(providers as OrtNodeExecutionProvider[] | undefined);
   const loading = new AbortController();
   let stopRequested: () => void = () => loading.abort();
   const stopListening = deps.onStopSignal(() => stopRequested());
@@ -96,6 +101,8 @@ export async function serveCommand(argv: string[], io: CliIo, deps: ServeCliDeps
     try {
       server = await startInferenceServer({
         models,
+        // The tokenizers of the served models, for panels that keep no model store (Photoshop, Photopea).
+        files: { cache, models: servedEntries(manifest, models) },
         host: values.host ?? '127.0.0.1',
         port,
         token,

@@ -6,6 +6,7 @@ import { modelMetadataOf } from '../runtime/remote/model-metadata.js';
 import { checkOrigin, corsHeaders, defaultAllowedOrigins, hostAllowed, isAuthorized, isLoopbackHost, preflightHeaders, type AccessPolicy } from './access-policy.js';
 import { handleInfer, type InferLimits } from './infer-handler.js';
 import { ModelQueue } from './model-queue.js';
+import { handleFilesIndex, handleModelFile, type ServedFiles } from './model-files.js';
 import { formatRequestLog } from './request-log.js';
 import { send, sendError, type ResponseNote } from './respond.js';
 import { route } from './routes.js';
@@ -16,6 +17,8 @@ export { DEFAULT_SERVE_PORT } from '../runtime/remote/default-server.js';
 
 export interface InferenceServerOptions {
   readonly models: readonly ServedModel[];
+  /** The served models' other files (tokenizers), given out read-only under /tessera/v1/models; without it those endpoints answer 404. */
+  readonly files?: ServedFiles;
   /** Default 127.0.0.1. Any address that is not loopback needs a token. */
   readonly host?: string;
   /** 0 picks a free port. */
@@ -55,9 +58,11 @@ export interface ServerState {
  * One queue per model; request bodies are size-limited; every failure is answered
  * `{"error": "…"}` and logged, and the server keeps serving.
  *
- * onnxruntime-node computes on this thread (its run is synchronous inside a setImmediate), so
- * while a model runs the server answers nothing else, health checks included; on a GPU that is
- * milliseconds, on a CPU a real UNet takes seconds. A worker thread per model would lift it.
+ * onnxruntime-node computes synchronously (its run is native work inside a setImmediate), so a
+ * model run on this thread would stop the server answering anything, health checks included, for
+ * the whole inference. `tessera serve` therefore loads each model in a worker thread of its own
+ * (createWorkerRunnerFactory), behind its queue here: health, metadata and other models answer
+ * while one computes.
  */
 export async function startInferenceServer(options: InferenceServerOptions): Promise<InferenceServer> {
   const host = options.host ?? '127.0.0.1';
@@ -119,6 +124,12 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     if (!isAuthorized(req, policy)) return sendError(res, note, 401, 'a valid token is required: send "Authorization: Bearer <token>"', { 'www-authenticate': 'Bearer' });
     if (target.kind === 'server') return send(res, note, 200, { name: 'tessera', version: state.version, extensions: [BINARY_TENSOR_DATA_EXTENSION] });
     if (target.kind === 'index') return send(res, note, 200, [...models.values()].map((m): RepositoryModel => ({ name: m.name, version: '1', state: 'READY' })));
+    if (target.kind === 'files-index' || target.kind === 'model-file') {
+      if (!options.files) return sendError(res, note, 404, 'this server gives out no model files');
+      if (target.kind === 'files-index') return handleFilesIndex(res, note, options.files);
+      note.model = target.modelId;
+      return handleModelFile(req, res, note, options.files, target.modelId, target.fileName);
+    }
     note.model = target.model;
     const model = models.get(target.model);
     if (!model || (target.version !== undefined && target.version !== '1')) {

@@ -10,11 +10,17 @@ import { UsageError } from '../../src/cli/args.js';
 import { generateCommand, type GenerateCliDeps } from '../../src/cli/generate-command.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { serveCommand, type ServeCliDeps } from '../../src/cli/serve-command.js';
+import { upscaleCommand, type UpscaleCliDeps } from '../../src/cli/upscale-command.js';
 import { decodePng, encodePng } from '../../src/core/codecs/png.js';
 import { TesseraError } from '../../src/core/errors.js';
 import { createImage } from '../../src/core/image.js';
+import { resizeImage } from '../../src/core/resize.js';
+import type { CreateRunner } from '../../src/runtime/models/model-file-runner.js';
 import { createNodeRunnerFactory } from '../../src/runtime/onnx/node-runner-factory.js';
+import { createWorkerRunnerFactory } from '../../src/runtime/worker/worker-runner.js';
 import type { InferenceServer } from '../../src/server/inference-server.js';
+import { hueSweepImage } from '../fixtures/images.js';
+import { installInFolder, tinyUpscaleModels } from '../runtime/upscale/tiny-upscale-manifest.js';
 import { installTinyModelCache, TINY_MODEL_ID } from '../server/served-fixtures.js';
 
 let dir: string;
@@ -61,7 +67,7 @@ async function serve(args: string[] = [], env: Record<string, string> = {}): Pro
   const deps: ServeCliDeps = {
     env: { TESSERA_CACHE: cacheDir, ...env },
     homeDir: path.join(dir, 'home'),
-    createRunner: (preferred) => createNodeRunnerFactory({ preferred: preferred ?? ['cpu'] }),
+    createRunner: (preferred) => createWorkerRunnerFactory({ preferred: preferred ?? ['cpu'], transferInputs: true }),
     onStopSignal: (s) => ((stop = s), () => {}),
     onListening: listening,
   };
@@ -163,6 +169,74 @@ describe('tessera serve', () => {
     const e = await serve(['--models', 'taesd'], { TESSERA_CACHE: path.join(dir, 'empty') }).then(() => null, (err: unknown) => err);
     expect(e).toMatchObject({ code: 'model-missing' });
     expect((e as TesseraError).userMessage).toContain('tessera models pull taesd');
+  });
+});
+
+describe('Upscale through tessera serve', () => {
+  /** The upscale fixtures (a UNet with a patch size) installed in a cache of their own, and their manifest. */
+  function installUpscaleModels(): { cache: string; manifest: string } {
+    const models = tinyUpscaleModels('fixed');
+    const cache = path.join(dir, 'upscale-cache');
+    installInFolder(cache, models);
+    const manifest = path.join(dir, 'upscale-manifest.json');
+    writeFileSync(manifest, JSON.stringify(models.json));
+    return { cache, manifest };
+  }
+
+  async function upscale(args: string[], cache: string, createRunner: CreateRunner = createNodeRunnerFactory({ preferred: ['cpu'] })): Promise<string> {
+    const io = captureIo();
+    const deps: UpscaleCliDeps = {
+      env: { TESSERA_CACHE: cache },
+      homeDir: path.join(dir, 'home'),
+      createRunner,
+      onInterrupt: () => () => {},
+      learnedUpsamplerBytes: () => Promise.reject(new Error('the learned upsampler is not asked for')),
+    };
+    expect(await upscaleCommand(args, io, deps)).toBe(0);
+    return io.out.join('');
+  }
+
+  it('refines ×2 on the server, calling its UNet once per patch, and gives the same bytes as in this process', async () => {
+    const { cache, manifest } = installUpscaleModels();
+    const photo = path.join(dir, 'photo.png');
+    writeFileSync(photo, encodePng(hueSweepImage(40, 24)));
+    const flags = ['--scale', '2', '--steps', '2', '--seed', '5', '--prompt', 'a cat', '--manifest', manifest];
+
+    const here = path.join(dir, 'upscaled-here.png');
+    let unetCallsHere = 0;
+    const local = createNodeRunnerFactory({ preferred: ['cpu'] });
+    await upscale([photo, '-o', here, ...flags], cache, async (spec, bytes) => {
+      const runner = await local(spec, bytes);
+      if (!spec.id.endsWith('unet.onnx')) return runner;
+      return { ...runner, run: (feeds, options) => (unetCallsHere++, runner.run(feeds, options)), release: () => runner.release() };
+    });
+    expect(unetCallsHere).toBeGreaterThan(0);
+
+    const { server, io } = await serve(['--manifest', manifest], { TESSERA_CACHE: cache });
+    const there = path.join(dir, 'upscaled-there.png');
+    // Only the tokenizer is needed on this side.
+    const tokenizerOnly = path.join(dir, 'client-cache');
+    for (const name of ['tokenizer/vocab.json', 'tokenizer/merges.txt']) {
+      mkdirSync(path.join(tokenizerOnly, TINY_MODEL_ID, 'tokenizer'), { recursive: true });
+      copyFileSync(path.join(cache, TINY_MODEL_ID, name), path.join(tokenizerOnly, TINY_MODEL_ID, name));
+    }
+    const said = await upscale([photo, '-o', there, ...flags, '--server', server.url], tokenizerOnly, () => Promise.reject(new Error('no model should load here')));
+
+    const patches = Number(said.match(/\(80×48, Lanczos \+ tiny-sdxs: 1 stage, (\d+) patches, slider \d+\/2, seed 5\)/)?.[1]);
+    expect(patches).toBe(unetCallsHere);
+    expect(said).toContain(`Models ran on remote (tessera dev at ${server.url}`);
+    const log = io.out.join('');
+    const served = (name: string) => (log.match(new RegExp(`POST /v2/models/tiny-sdxs\\.${name}/infer 200 `, 'g')) ?? []).length;
+    expect(served('unet')).toBe(unetCallsHere);
+    expect(served('text-encoder')).toBeGreaterThan(0);
+    expect(served('vae-decoder')).toBeGreaterThan(0);
+    expect((log.match(/POST \/v2\/models\/taesd\.vae-encoder\/infer 200 /g) ?? []).length).toBeGreaterThan(0);
+
+    expect(readFileSync(there).equals(readFileSync(here))).toBe(true);
+    const image = decodePng(new Uint8Array(readFileSync(there)));
+    expect([image.width, image.height]).toEqual([80, 48]);
+    // Refined, not just resized.
+    expect(Buffer.from(image.data).equals(Buffer.from(resizeImage(hueSweepImage(40, 24), 80, 48, 'lanczos3').data))).toBe(false);
   });
 });
 

@@ -12,6 +12,8 @@ export interface NodeRunnerFactoryOptions {
   readonly preferred?: readonly OrtNodeExecutionProvider[];
   /** Default: import onnxruntime-node. Tests pass a failing loader to see the wasm fallback. */
   readonly loadNode?: () => Promise<OrtNodeModule>;
+  /** Providers that already failed, with why; the factory adds to it. Pass one map to share it between factories (one per worker thread). */
+  readonly knownFailures?: Map<OrtNodeExecutionProvider, string>;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface NodeRunnerFactoryOptions {
  */
 export function createNodeRunnerFactory(options: NodeRunnerFactoryOptions = {}): CreateRunner {
   let loading: Promise<OrtNodeModule | { failed: string }> | null = null;
-  const knownFailures = new Map<OrtNodeExecutionProvider, string>();
+  const knownFailures = options.knownFailures ?? new Map<OrtNodeExecutionProvider, string>();
   return async (spec, bytes) => {
     loading ??= (options.loadNode ?? loadOnnxruntimeNode)().catch((e: unknown) => ({ failed: errorText(e) }));
     const ort = await loading;
