@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildLearnedUpsampler, LEARNED_UPSAMPLER_OUTPUT } from './learned-upsampler-asset.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
@@ -20,8 +21,19 @@ const common: esbuild.BuildOptions = {
   define: { TESSERA_VERSION: JSON.stringify(pkg.version) },
 };
 
+/** Files the build makes itself (not bundles), each at most once per build, before the targets that need them. */
+const GENERATED = {
+  // RDN ×2 converted to ONNX (~0.9 MB), for "Learned ×2" in Upscale; skipped when up to date.
+  'learned-upsampler': async () => {
+    const made = await buildLearnedUpsampler();
+    console.log(`build: learned-upsampler → ${LEARNED_UPSAMPLER_OUTPUT} (${(made.bytes / 1024).toFixed(0)} KiB${made.converted ? '' : ', up to date'})`);
+  },
+} satisfies Record<string, () => Promise<void>>;
+
 interface Target {
   readonly options: esbuild.BuildOptions;
+  /** Generated files this target reads or copies. */
+  readonly needs?: readonly (keyof typeof GENERATED)[];
   /** Static files copied beside the bundle: [from, to], relative to the repository. */
   readonly copy?: readonly (readonly [string, string])[];
 }
@@ -31,8 +43,10 @@ const TARGETS: Record<string, Target> = {
   // The `tessera` command: one ESM file for Node 20 with its dependencies inlined, except
   // onnxruntime-web, which finds its .wasm files beside its own module and so must load from
   // node_modules (only Generate imports it, on first use), and onnxruntime-node, a native addon
-  // whose binary sits in node_modules. jpeg-js is CommonJS and expects `require`.
+  // whose binary sits in node_modules. jpeg-js is CommonJS and expects `require`. `--upsampler
+  // learned` reads dist/models/rdn-2x.onnx (src/cli/learned-upsampler-source.ts).
   cli: {
+    needs: ['learned-upsampler'],
     options: {
       entryPoints: ['src/cli/tessera.ts'],
       outfile: 'dist/cli/tessera.js',
@@ -43,14 +57,30 @@ const TARGETS: Record<string, Target> = {
       banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
     },
   },
+  // `tessera serve` runs each model in a worker thread (src/runtime/worker): its entry, beside
+  // the CLI bundle where worker-runner.ts looks for it, with the CLI's settings.
+  'model-worker': {
+    options: {
+      entryPoints: ['src/runtime/worker/model-worker.ts'],
+      outfile: 'dist/cli/model-worker.js',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['onnxruntime-web', 'onnxruntime-node'],
+      banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
+    },
+  },
   // The standalone editor page with the panel (what `npm start` serves). Browser ESM.
   standalone: {
     options: { entryPoints: ['panels/entries/standalone.ts'], outfile: 'dist/standalone/app.js', platform: 'browser', format: 'esm' },
+    needs: ['learned-upsampler'],
     copy: [
       ['panels/entries/standalone.html', 'dist/standalone/index.html'],
       ['assets/images/coffee.jpg', 'dist/standalone/sample.jpg'],
       // onnxruntime-web's WebGPU + wasm binary, which Generate loads on first use (standalone.ts points ORT here).
       ['node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm', 'dist/standalone/ort-wasm-simd-threaded.jsep.wasm'],
+      // The learned ×2 upsampler, fetched by standalone.ts only when an Upscale with "Learned ×2" runs.
+      [LEARNED_UPSAMPLER_OUTPUT, 'dist/standalone/rdn-2x.onnx'],
     ],
   },
   // The pixelate pipeline in a module Worker, so big layers never freeze the page.
@@ -58,7 +88,8 @@ const TARGETS: Record<string, Target> = {
     options: { entryPoints: ['panels/workers/pixelate-worker.ts'], outfile: 'dist/standalone/pixelate-worker.js', platform: 'browser', format: 'esm' },
   },
   // The Photopea plugin: a normal web page that Photopea opens in an iframe and talks to with
-  // postMessage. Browser ESM, with the same worker beside it.
+  // postMessage. Browser ESM, with the same worker beside it. No onnxruntime-web and no models
+  // (the page keeps it small), so no rdn-2x.onnx either: "Learned ×2" falls back to Lanczos there.
   photopea: {
     options: { entryPoints: ['panels/entries/photopea.ts'], outfile: 'dist/photopea/app.js', platform: 'browser', format: 'esm' },
     copy: [
@@ -85,8 +116,14 @@ const TARGETS: Record<string, Target> = {
 };
 
 export async function buildAll({ watch = false, only }: { watch?: boolean; only?: readonly string[] } = {}): Promise<void> {
+  const generated = new Set<string>();
   for (const [name, target] of Object.entries(TARGETS)) {
     if (only && !only.includes(name)) continue;
+    for (const need of target.needs ?? []) {
+      if (generated.has(need)) continue;
+      await GENERATED[need]();
+      generated.add(need);
+    }
     const config = { ...common, ...target.options };
     for (const [from, to] of target.copy ?? []) {
       mkdirSync(path.dirname(path.join(root, to)), { recursive: true });

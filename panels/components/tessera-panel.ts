@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { generateBlockedReason } from '../state/generate-availability.js';
 import { refinePriorAvailable } from '../state/prior-availability.js';
-import { upscaleBlockedReason, upscaleRefinementNote } from '../state/upscale-availability.js';
+import { upscaleBlockedReason, upscaleModelChoices, upscaleRefinementNote } from '../state/upscale-availability.js';
 import type { PanelState } from '../state/panel-state.js';
 import { controlStyles } from './controls.styles.js';
 import { define } from './define.js';
@@ -118,6 +118,7 @@ export class TesseraPanel extends LitElement {
           <div class="group upscale">
             <tessera-upscale-controls
               .settings=${s.upscale}
+              .modelChoices=${upscaleModelChoices(s)}
               .refinementNote=${upscaleRefinementNote(s)}
               .blockedReason=${upscaleBlockedReason(s)}
             ></tessera-upscale-controls>

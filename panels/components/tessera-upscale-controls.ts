@@ -20,9 +20,10 @@ const SCALES: readonly (readonly [UpscaleScaleChoice, string])[] = [
 
 /**
  * The Upscale controls: scale (×2, ×4 with "in one step", or a size), where it applies, the
- * upsampler, the refinement values (the Slider between keeping the structure and inventing
- * detail, steps, an optional prompt, a seed with its dice) and the Upscale button. Without
- * refinement (no model) the refinement values are disabled and `refinementNote` says why.
+ * upsampler, the model that refines (where the host keeps models), the refinement values (the
+ * Slider between keeping the structure and inventing detail, steps, an optional prompt, a seed
+ * with its dice) and the Upscale button. Without refinement (no model) the refinement values are
+ * disabled and `refinementNote` says why; the model choice stays open, to pick one that is there.
  *
  * @fires tessera-upscale-change - `{ prompt }` as it is typed; every other value on commit.
  * @fires tessera-upscale-roll-seed - The dice: ask for a new random seed.
@@ -31,6 +32,8 @@ const SCALES: readonly (readonly [UpscaleScaleChoice, string])[] = [
 export class TesseraUpscaleControls extends LitElement {
   static override properties = {
     settings: { attribute: false },
+    /** The models that can refine: [id, name]; empty where the host keeps no models (the choice is hidden). */
+    modelChoices: { attribute: false },
     /** Why Upscale will not refine, e.g. "Refinement needs SDXS-512 DreamShaper — download it above; …"; null when it will. */
     refinementNote: { attribute: false },
     /** Why Upscale cannot run now, or null when it can. */
@@ -40,6 +43,7 @@ export class TesseraUpscaleControls extends LitElement {
   static override styles = [controlStyles, upscaleControlsStyles];
 
   declare settings: UpscaleSettings;
+  declare modelChoices: readonly (readonly [string, string])[];
   declare refinementNote: string | null;
   declare blockedReason: string | null;
   /** The thumb's position while dragging (guided steps), so the readout follows it. */
@@ -48,6 +52,7 @@ export class TesseraUpscaleControls extends LitElement {
   constructor() {
     super();
     this.settings = DEFAULT_UPSCALE;
+    this.modelChoices = [];
     this.refinementNote = null;
     this.blockedReason = null;
     this._dragSlider = null;
@@ -95,6 +100,14 @@ export class TesseraUpscaleControls extends LitElement {
           </select>
         </div>
         <div class="refine">
+          ${this.modelChoices.length > 0
+            ? html`<div class="row">
+                <label class="field-label" for="model">Model</label>
+                <select id="model" @change=${this.#onModel}>
+                  ${this.modelChoices.map(([id, name]) => html`<option value=${id} .selected=${live(id === s.modelId)}>${name}</option>`)}
+                </select>
+              </div>`
+            : nothing}
           <div class="row" title=${SLIDER_HINT}>
             <label class="field-label" for="slider">Slider</label>
             <input
@@ -155,6 +168,10 @@ export class TesseraUpscaleControls extends LitElement {
 
   #onUpsampler(e: Event): void {
     emit(this, 'tessera-upscale-change', { upsampler: (e.target as HTMLSelectElement).value as UpscaleSettings['upsampler'] });
+  }
+
+  #onModel(e: Event): void {
+    emit(this, 'tessera-upscale-change', { modelId: (e.target as HTMLSelectElement).value });
   }
 
   /** The range runs from "keep structure" (all steps guided) to "invent detail" (none). */

@@ -14,6 +14,7 @@ import type { ModelSpec } from '../../src/runtime/model-runner.js';
 import type { OrtModule } from '../../src/runtime/onnx/ort-module.js';
 import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
 import { loadManifest } from '../../src/runtime/models/manifest.js';
+import { fetchLearnedUpsampler } from '../../src/runtime/upsample/fetch-learned-upsampler.js';
 import { EditorController } from '../editor/editor-controller.js';
 import { PanelController, initialPanelState } from '../state/panel-controller.js';
 import { createPanelStore } from '../state/panel-store.js';
@@ -33,10 +34,19 @@ const loadOrt = (): Promise<OrtModule> =>
   }));
 const createRunner = async (spec: ModelSpec, bytes: Uint8Array) => createOrtWebRunner(spec, bytes, { preferred: ['webgpu', 'wasm'], ort: await loadOrt() });
 // Models live in this origin's private storage (OPFS); they are fetched only when the user asks.
+// The learned ×2 upsampler (RDN ×2, ~0.9 MB) is a build output copied beside app.js: fetched only
+// when an Upscale with "Learned ×2" runs, and run on the same onnxruntime-web.
+const pageFetch = globalThis.fetch.bind(globalThis);
 const models = BrowserModelCache.available()
-  ? { cache: new BrowserModelCache(), manifest: loadManifest(BUNDLED_MANIFEST), fetch: globalThis.fetch.bind(globalThis), createRunner }
+  ? {
+      cache: new BrowserModelCache(),
+      manifest: loadManifest(BUNDLED_MANIFEST),
+      fetch: pageFetch,
+      createRunner,
+      learnedUpsamplerBytes: fetchLearnedUpsampler(new URL('./rdn-2x.onnx', import.meta.url).href, pageFetch),
+    }
   : undefined;
-const store = createPanelStore(initialPanelState(host, storage, { models: models !== undefined }));
+const store = createPanelStore(initialPanelState(host, storage, { models: models !== undefined, learnedUpsampler: models !== undefined }));
 const workerUrl = new URL('./pixelate-worker.js', import.meta.url);
 const startWorker = () => new Worker(workerUrl, { type: 'module', name: 'tessera-pixelate' });
 const panelController = new PanelController({

@@ -28,7 +28,7 @@ const preview = landscapePreview();
 const ready: PanelState['preview'] = { kind: 'ready', ...preview };
 
 const idle: PanelState = {
-  capabilities: { hostName: 'Gallery', singleUndoStep: true, models: false },
+  capabilities: { hostName: 'Gallery', singleUndoStep: true, models: false, learnedUpsampler: false },
   settings: { ...DEFAULT_SETTINGS, dither: 'bayer4', ditherStrength: 0.75 },
   palettes,
   preview: ready,
@@ -43,8 +43,8 @@ const idle: PanelState = {
 };
 
 const MODELS: PanelState['models'] = [
-  { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'partial', percent: 37, textToImage: true },
-  { id: 'taesd', name: 'TAESD encoder + decoder (ONNX)', sizeText: '9.8 MB', state: 'installed', licence: 'MIT', textToImage: false },
+  { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'partial', percent: 37, textToImage: true, refinesUpscales: true },
+  { id: 'taesd', name: 'TAESD encoder + decoder (ONNX)', sizeText: '9.8 MB', state: 'installed', licence: 'MIT', textToImage: false, refinesUpscales: false },
 ];
 
 interface Fixture {
@@ -58,7 +58,7 @@ interface Fixture {
 
 const INSTALLED: PanelState['models'] = MODELS.map((m) => ({ ...m, state: 'installed' as const, percent: undefined }));
 const upscaleOnly = ['Upscale'];
-const withModels = { ...idle, capabilities: { ...idle.capabilities, models: true }, notice: null };
+const withModels = { ...idle, capabilities: { ...idle.capabilities, models: true, learnedUpsampler: true }, notice: null };
 
 const FIXTURES: readonly Fixture[] = [
   { title: 'Idle, preview ready', state: idle, width: 300 },

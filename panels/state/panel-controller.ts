@@ -18,7 +18,7 @@ import { loadSdxsPipeline, type LoadedSdxsPipeline, type LoadSdxsOptions } from 
 import type { SdxsPipelineModels } from '../../src/runtime/sdxs/sdxs-pipeline.js';
 import { createSdxsPrior } from '../../src/runtime/refine-prior/sdxs-prior.js';
 import type { RefinePrior } from '../../src/core/refine/prior.js';
-import type { LoadedUpscaleModels, LoadUpscaleOptions } from '../../src/runtime/upscale/load-upscale-models.js';
+import { canRefineUpscales, type LoadedUpscaleModels, type LoadUpscaleOptions } from '../../src/runtime/upscale/load-upscale-models.js';
 import type { Fetch } from '../../src/runtime/download/fetch-following-redirects.js';
 import { formatBytes } from '../../src/runtime/download/format-bytes.js';
 import { findModel, type Manifest, type ModelEntry } from '../../src/runtime/models/manifest.js';
@@ -70,8 +70,12 @@ export interface PanelModelOptions {
   readonly loadPipeline?: (cache: ModelCache, manifest: Manifest, options: LoadSdxsOptions) => Promise<LoadedSdxsPipeline>;
   /** Refine's diffusion prior on the loaded SDXS models; default createSdxsPrior without a prompt (tests pass a fake). */
   readonly createPrior?: (models: SdxsPipelineModels) => RefinePrior;
-  /** Where the learned ×2 upsampler's ONNX bytes come from; without it "Learned ×2" falls back to Lanczos and says so. */
-  readonly learnedUpsamplerBytes?: () => Promise<Uint8Array>;
+  /**
+   * Where the learned ×2 upsampler's ONNX bytes come from (the standalone page fetches the build's
+   * rdn-2x.onnx); called only when an Upscale with "Learned ×2" loads its models. Without it
+   * "Learned ×2" falls back to Lanczos and says so.
+   */
+  readonly learnedUpsamplerBytes?: (signal?: AbortSignal) => Promise<Uint8Array>;
   /** Loads Upscale's models from the cache; default loadUpscaleModels (tests pass a fake). */
   readonly loadUpscale?: (cache: ModelCache, manifest: Manifest, options: LoadUpscaleOptions) => Promise<LoadedUpscaleModels>;
 }
@@ -117,11 +121,15 @@ export const PRESET_ENTRIES: readonly PaletteEntry[] = PALETTE_PRESETS.map((p) =
 }));
 
 /** The panel's first state: saved settings and palettes restored, nothing running. */
-export function initialPanelState(host: Host, storage: SettingsStorage, { models = false, localCompute = true }: { models?: boolean; localCompute?: boolean } = {}): PanelState {
+export function initialPanelState(
+  host: Host,
+  storage: SettingsStorage,
+  { models = false, localCompute = true, learnedUpsampler = false }: { models?: boolean; localCompute?: boolean; learnedUpsampler?: boolean } = {},
+): PanelState {
   const { settings, customPalettes, generate, upscale, compute } = restoreSettings(storage.load());
   const palettes = [...PRESET_ENTRIES, ...customPalettes];
   return {
-    capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models },
+    capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models, learnedUpsampler },
     settings: palettes.some((p) => p.id === settings.paletteId) ? settings : { ...settings, paletteId: DEFAULT_SETTINGS.paletteId },
     palettes,
     preview: { kind: 'none', reason: 'Select a layer to see a preview.' },
@@ -137,8 +145,8 @@ export function initialPanelState(host: Host, storage: SettingsStorage, { models
   };
 }
 
-/** How the model manager shows one model's cache state. */
-export function modelEntryView(state: ModelState): ModelEntryView {
+/** How the model manager shows one model's cache state; `entry` is the whole manifest entry when `state` is of its local part (a server runs the ONNX files). */
+export function modelEntryView(state: ModelState, entry: ModelEntry = state.model): ModelEntryView {
   const { model } = state;
   const percent = state.kind === 'partial' ? Math.floor((100 * state.bytesOnHand) / Math.max(1, state.totalBytes)) : undefined;
   return {
@@ -149,6 +157,7 @@ export function modelEntryView(state: ModelState): ModelEntryView {
     ...(percent !== undefined ? { percent } : {}),
     ...(model.licence ? { licence: model.licence } : {}),
     textToImage: model.capabilities.includes('text-to-image'),
+    refinesUpscales: canRefineUpscales(entry),
   };
 }
 
@@ -228,7 +237,7 @@ export class PanelController {
     const outcome = await this.runJob('Upscale', async (ctx) => {
       const options = resolveUpscaleOptions(upscaleRequest(state.upscale));
       ctx.onProgress?.({ stage: 'read', fraction: 0 });
-      const models = await this.upscaleModels.get({ refine, learned: options.upsampler === 'learned', signal: ctx.signal });
+      const models = await this.upscaleModels.get({ modelId: state.upscale.modelId, refine, learned: options.upsampler === 'learned', signal: ctx.signal });
       return upscaleCommand(host, models, options, ctx);
     });
     if (!outcome) return;
@@ -378,7 +387,7 @@ export class PanelController {
     try {
       const views: ModelEntryView[] = [];
       const where = this.options.store.get().compute.where === 'server' ? 'remote' : 'local';
-      for (const model of models.manifest.models) views.push(modelEntryView(await modelState(models.cache, localPartOf(model, where))));
+      for (const model of models.manifest.models) views.push(modelEntryView(await modelState(models.cache, localPartOf(model, where)), model));
       this.options.store.update({ models: views });
     } catch (e) {
       this.showError(e);

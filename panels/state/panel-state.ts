@@ -73,6 +73,8 @@ export interface UpscaleSettings {
   readonly upsampler: 'lanczos' | 'learned';
   /** 'canvas': the whole document, in place; 'layer': only the active layer (or selection). */
   readonly scope: 'canvas' | 'layer';
+  /** The manifest id of the diffusion model that refines (one whose UNet has a patch size). */
+  readonly modelId: string;
 }
 
 /** What the Generate controls hold. */
@@ -103,6 +105,8 @@ export interface ModelEntryView {
   readonly licence?: string;
   /** It can generate from a prompt (offered in Generate's model choice). */
   readonly textToImage: boolean;
+  /** Its UNet has a patch size, so it can refine upscales (offered in Upscale's model choice). */
+  readonly refinesUpscales: boolean;
 }
 
 export interface PanelCapabilities {
@@ -111,6 +115,8 @@ export interface PanelCapabilities {
   readonly singleUndoStep: boolean;
   /** This host can keep downloaded models (a browser page with OPFS); Generate and Upscale need one. */
   readonly models: boolean;
+  /** This page can run the learned ×2 upsampler (the standalone editor); elsewhere "Learned ×2" falls back to Lanczos. */
+  readonly learnedUpsampler: boolean;
 }
 
 /**
@@ -187,6 +193,7 @@ export const DEFAULT_UPSCALE: UpscaleSettings = {
   seed: 1,
   upsampler: 'lanczos',
   scope: 'canvas',
+  modelId: 'sdxs-512-dreamshaper',
 };
 
 export const DEFAULT_GENERATE: GenerateSettings = {

@@ -72,6 +72,8 @@ function restoreUpscale(raw: unknown): UpscaleSettings {
     seed: whole(u.seed, 0, MAX_SEED, DEFAULT_UPSCALE.seed),
     upsampler: u.upsampler === 'lanczos' || u.upsampler === 'learned' ? u.upsampler : DEFAULT_UPSCALE.upsampler,
     scope: u.scope === 'canvas' || u.scope === 'layer' ? u.scope : DEFAULT_UPSCALE.scope,
+    // An id the manifest no longer has, or one that cannot refine, is caught when the model list loads (the note says so).
+    modelId: typeof u.modelId === 'string' && u.modelId !== '' ? u.modelId : DEFAULT_UPSCALE.modelId,
   };
 }
 

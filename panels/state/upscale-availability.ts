@@ -1,23 +1,29 @@
 import { IMAGE_ENCODER_MODEL_ID, shortName } from './generate-availability.js';
 import type { PanelState } from './panel-state.js';
 
-/** The diffusion model Upscale refines with (the manifest's model with a patch size), and TAESD beside it. */
-export const REFINER_MODEL_ID = 'sdxs-512-dreamshaper';
-
 /**
  * Why Upscale will not refine now, as the section says it, or null when it will. Upscale runs
- * either way: without the models it upscales with the upsampler alone.
+ * either way: without the models it upscales with the upsampler alone. It refines with the chosen
+ * model (`upscale.modelId`) and TAESD's encoder beside it.
  */
 export function upscaleRefinementNote(state: PanelState): string | null {
-  const only = state.upscale.upsampler === 'learned' ? 'upscaling with the learned ×2 network only' : 'upscaling with Lanczos only';
+  const learned = state.upscale.upsampler === 'learned' && state.capabilities.learnedUpsampler;
+  const only = learned ? 'upscaling with the learned ×2 network only' : 'upscaling with Lanczos only';
   if (!state.capabilities.models) return `Refinement needs a host that keeps models; ${only}.`;
   if (state.models.length === 0) return 'Checking which models are installed…';
-  for (const id of [REFINER_MODEL_ID, IMAGE_ENCODER_MODEL_ID]) {
+  const chosen = state.models.find((m) => m.id === state.upscale.modelId);
+  if (chosen && !chosen.refinesUpscales) return `${shortName(chosen)} cannot refine upscales (its UNet has no patch size): choose another model; ${only}.`;
+  for (const id of [state.upscale.modelId, IMAGE_ENCODER_MODEL_ID]) {
     const model = state.models.find((m) => m.id === id);
     if (!model) return `The model list has no “${id}”, which refinement needs; ${only}.`;
     if (model.state !== 'installed') return `Refinement needs ${shortName(model)} — ${model.state === 'partial' ? 'finish downloading' : 'download'} it above; ${only}.`;
   }
   return null;
+}
+
+/** The models Upscale can refine with, as the model choice lists them: [id, short name] (the name the note uses, and it fits a narrow panel). */
+export function upscaleModelChoices(state: PanelState): readonly (readonly [string, string])[] {
+  return state.models.filter((m) => m.refinesUpscales).map((m) => [m.id, shortName(m)] as const);
 }
 
 /** Why the Upscale button is disabled, or null when it can run: only while another job runs. */

@@ -14,8 +14,9 @@ export function upscaleRequest(u: UpscaleSettings): UpscaleRequest {
 
 /**
  * Upscale's models, loaded from the page's cache on the first run that needs them and kept for
- * the next while they serve it (refinement on or off, learned upsampler or not). Loading first
- * calls `beforeLoad`, so the panel can drop Generate's pipeline: one ~900 MB model at a time.
+ * the next while they serve it (the same refining model or none, learned upsampler or not).
+ * Loading a diffusion model first calls `beforeLoad`, so the panel can drop Generate's pipeline:
+ * one ~900 MB model at a time (the learned network alone is ~0.9 MB and drops nothing).
  */
 export class UpscaleModelsKeeper {
   private kept: { readonly key: string; readonly loaded: LoadedUpscaleModels } | null = null;
@@ -25,15 +26,21 @@ export class UpscaleModelsKeeper {
     private readonly beforeLoad: () => Promise<void>,
   ) {}
 
-  /** No models at all where the page cannot run them, or when neither refinement nor the learned upsampler is wanted. */
-  async get({ refine, learned, signal }: { refine: boolean; learned: boolean; signal: AbortSignal }): Promise<UpscaleModels> {
+  /**
+   * No models at all where the page cannot run them, or when neither refinement nor the learned
+   * upsampler is wanted. `refine` is the panel's own verdict (upscale-availability.ts): without
+   * it no diffusion model is loaded, whatever the cache holds.
+   */
+  async get({ modelId, refine, learned, signal }: { modelId: string; refine: boolean; learned: boolean; signal: AbortSignal }): Promise<UpscaleModels> {
     const models = this.models;
     if (!models?.createRunner || (!refine && !learned)) return NO_UPSCALE_MODELS;
-    const key = `${refine}:${learned}`;
+    const key = `${refine ? modelId : ''}:${learned}`;
     if (this.kept?.key === key) return this.kept.loaded.models;
     await this.release();
-    await this.beforeLoad();
+    if (refine) await this.beforeLoad();
     const loaded = await (models.loadUpscale ?? loadUpscaleModels)(models.cache, models.manifest, {
+      modelId,
+      refine,
       learnedUpsampler: learned,
       ...(models.learnedUpsamplerBytes ? { learnedUpsamplerBytes: models.learnedUpsamplerBytes } : {}),
       createRunner: models.createRunner,

@@ -57,7 +57,8 @@ export function checkOrigin(req: IncomingMessage, policy: AccessPolicy): OriginV
 
 /** Headers on every answer to an allowed browser origin. */
 export function corsHeaders(origin: string): Record<string, string> {
-  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Inference-Header-Content-Length' };
+  // ETag and Repr-Digest carry a model file's sha256 (model-files.ts); a page reads them only if exposed.
+  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Inference-Header-Content-Length, ETag, Repr-Digest' };
 }
 
 /** The answer to a preflight from an allowed origin; Chrome's Private Network Access asks before a public page reaches localhost. */

@@ -11,7 +11,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * `Repr-Digest` and RFC 3230 `Digest` carry it base64-encoded. An ETag is used only when it is
  * strong and exactly 64 hex digits: anything else (a git blob sha1, an MD5) is not a sha256.
  */
-export function sha256FromHeaders(headers: Headers): string | null {
+export function sha256FromHeaders(headers: Pick<Headers, 'get'>): string | null {
   for (const name of ['x-linked-etag', 'etag']) {
     const value = headers.get(name)?.trim();
     if (!value || value.startsWith('W/')) continue;

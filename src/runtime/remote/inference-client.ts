@@ -121,6 +121,15 @@ export class InferenceClient {
     return { body: r.body, headerLength: r.headers.get(INFERENCE_HEADER_CONTENT_LENGTH) };
   }
 
+  /**
+   * GET of a path beside the protocol (Tessera's model files, model-files-protocol.ts), with the
+   * same timeout (or `timeoutMs`), retries and connection errors as metadata; the answer whatever
+   * its status, for the caller to read.
+   */
+  async get(path: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HttpResult> {
+    return this.request({ method: 'GET', path, idempotent: true, timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal });
+  }
+
   /** A response the codec could not read, as a TesseraError naming this server and the model. */
   unreadable(what: string, e: WireFormatError, model?: string): TesseraError {
     return unreadableResponse(this.url, what, e, model);

@@ -27,11 +27,17 @@ export interface LoadUpscaleOptions {
   /** Load the learned ×2 network too. */
   readonly learnedUpsampler: boolean;
   /**
-   * Where the learned network's ONNX bytes come from. The CLI converts them from the npm package
-   * @upscalerjs/default-model (src/cli/learned-upsampler-source.ts); a page without a source gets
-   * `learned: null` and upscales with Lanczos.
+   * false: look at no diffusion model at all (refiner null, nothing missing) and load only the
+   * learned network; the panel passes it when its own check says refinement is off. Default true.
    */
-  readonly learnedUpsamplerBytes?: () => Promise<Uint8Array>;
+  readonly refine?: boolean;
+  /**
+   * Where the learned network's ONNX bytes come from, called only when it is loaded: the CLI reads
+   * the build's dist/models/rdn-2x.onnx (src/cli/learned-upsampler-source.ts), the standalone page
+   * fetches its copy (fetch-learned-upsampler.ts). Without a source, `learned` is null and the
+   * upscale uses Lanczos.
+   */
+  readonly learnedUpsamplerBytes?: (signal?: AbortSignal) => Promise<Uint8Array>;
   /**
    * Loads one ONNX file here: `createOrtWebRunner` (or a Node runner) with the caller's backends.
    * Give this or `runnerSource`; the learned network always runs here, through this (or a local
@@ -61,6 +67,7 @@ export interface LoadedUpscaleModels {
  * as sdxs-512-dreamshaper ships none, from `taesd`.
  */
 export async function loadUpscaleModels(cache: ModelCache, manifest: Manifest, options: LoadUpscaleOptions): Promise<LoadedUpscaleModels> {
+  if (options.refine === false) return loadLearnedOnly(options);
   const model = options.modelId === undefined ? defaultUpscaleModel(manifest) : findModel(manifest, options.modelId);
   const encoderModel = model.files.some((f) => f.role === 'vae-encoder') ? model : findModel(manifest, DEFAULT_IMAGE_ENCODER_MODEL);
   const unetFile = fileWithRole(model, 'unet');
@@ -80,11 +87,8 @@ export async function loadUpscaleModels(cache: ModelCache, manifest: Manifest, o
 
   const { load, keep, release } = createModelLoader(cache, source, options.signal);
   try {
-    let learned: ModelRunner | null = null;
-    if (options.learnedUpsampler && options.learnedUpsamplerBytes && createLocal) {
-      options.signal?.throwIfAborted();
-      learned = keep(await createLocal(learnedUpsamplerSpec(LEARNED_UPSAMPLER_ID), await options.learnedUpsamplerBytes()));
-    }
+    const loadedLearned = await loadLearned(options, createLocal);
+    const learned = loadedLearned ? keep(loadedLearned) : null;
     let refiner: UpscaleRefiner | null = null;
     if (notInstalled.length === 0) {
       const decoderModel = model.files.some((f) => f.role === 'vae-decoder') ? model : encoderModel;
@@ -107,13 +111,34 @@ export async function loadUpscaleModels(cache: ModelCache, manifest: Manifest, o
   }
 }
 
+/** The learned ×2 network alone, for an upscale that will not refine. */
+async function loadLearnedOnly(options: LoadUpscaleOptions): Promise<LoadedUpscaleModels> {
+  const source = options.runnerSource ?? null;
+  const learned = await loadLearned(options, options.createRunner ?? (source?.where === 'local' ? source.createRunner : undefined));
+  return { models: { refiner: null, learned }, missing: null, missingModelIds: [], release: async () => learned?.release() };
+}
+
+/** The learned ×2 network when it is asked for, has a source and can run here; else null (Lanczos). */
+async function loadLearned(options: LoadUpscaleOptions, createLocal: CreateRunner | undefined): Promise<ModelRunner | null> {
+  if (!options.learnedUpsampler || !options.learnedUpsamplerBytes || !createLocal) return null;
+  options.signal?.throwIfAborted();
+  const bytes = await options.learnedUpsamplerBytes(options.signal);
+  options.signal?.throwIfAborted();
+  return createLocal(learnedUpsamplerSpec(LEARNED_UPSAMPLER_ID), bytes);
+}
+
 /** The manifest's first model whose UNet has a patch size: the one Upscale refines with by default. */
 export function defaultUpscaleModel(manifest: Manifest): ModelEntry {
-  const model = manifest.models.find((m) => m.files.some((f) => f.role === 'unet' && f.patchLatents !== undefined));
+  const model = manifest.models.find(canRefineUpscales);
   if (model) return model;
   throw new TesseraError('invalid-input', 'No model in the manifest can refine upscales (none has a UNet with a patch size).', {
     details: { models: manifest.models.map((m) => m.id) },
   });
+}
+
+/** A model Upscale can refine with: its UNet has a patch size (`patchLatents`). */
+export function canRefineUpscales(model: ModelEntry): boolean {
+  return model.files.some((f) => f.role === 'unet' && f.patchLatents !== undefined);
 }
 
 /** "SDXS-512 DreamShaper (882 MB) and TAESD (≈9.8 MB) are not installed: refinement is off. Get them with …" */

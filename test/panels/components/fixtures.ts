@@ -19,7 +19,7 @@ export const TINY_PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
 export const PANEL_STATE: PanelState = {
-  capabilities: { hostName: 'Test', singleUndoStep: true, models: false },
+  capabilities: { hostName: 'Test', singleUndoStep: true, models: false, learnedUpsampler: false },
   settings: DEFAULT_SETTINGS,
   palettes: PALETTES,
   preview: { kind: 'ready', dataUrl: TINY_PNG, width: 64, height: 48, colorsUsed: 11 },

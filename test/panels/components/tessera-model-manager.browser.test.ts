@@ -4,9 +4,9 @@ import { hasChromium } from '../../browser/chromium.js';
 import { openHarness, type HarnessPage } from './harness-page.js';
 
 const MODELS: readonly ModelEntryView[] = [
-  { id: 'sdxs', name: 'SDXS DreamShaper', sizeText: '882.1 MB', state: 'missing', textToImage: true },
-  { id: 'half', name: 'Half Model', sizeText: '≈2.5 MB', state: 'partial', percent: 37, textToImage: false },
-  { id: 'taesd', name: 'TAESD', sizeText: '9.8 MB', state: 'installed', licence: 'MIT', textToImage: false },
+  { id: 'sdxs', name: 'SDXS DreamShaper', sizeText: '882.1 MB', state: 'missing', textToImage: true, refinesUpscales: true },
+  { id: 'half', name: 'Half Model', sizeText: '≈2.5 MB', state: 'partial', percent: 37, textToImage: false, refinesUpscales: false },
+  { id: 'taesd', name: 'TAESD', sizeText: '9.8 MB', state: 'installed', licence: 'MIT', textToImage: false, refinesUpscales: false },
 ];
 
 describe.skipIf(!hasChromium())('tessera-model-manager', () => {

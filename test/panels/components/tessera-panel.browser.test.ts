@@ -84,8 +84,8 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
 
   it('offers Refine’s diffusion prior only once SDXS and TAESD are installed, and passes its setting down', async () => {
     const models = [
-      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'installed', textToImage: true },
-      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'missing', textToImage: false },
+      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'installed', textToImage: true, refinesUpscales: true },
+      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'missing', textToImage: false, refinesUpscales: false },
     ];
     const refining = { ...PANEL_STATE, capabilities: { ...PANEL_STATE.capabilities, models: true }, settings: { ...PANEL_STATE.settings, refine: true, refinePrior: true }, models };
     await h.set({ state: refining });
@@ -97,8 +97,8 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
 
   it('Upscale refines once SDXS and TAESD are installed, shows its own progress with the detail line, and sends its intents', async () => {
     const models = [
-      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'missing' },
-      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'installed' },
+      { id: 'sdxs-512-dreamshaper', name: 'SDXS-512 DreamShaper (WebGPU ONNX export)', sizeText: '882.1 MB', state: 'missing', textToImage: true, refinesUpscales: true },
+      { id: 'taesd', name: 'TAESD', sizeText: '≈9.8 MB', state: 'installed', textToImage: false, refinesUpscales: false },
     ];
     const withModels = { ...PANEL_STATE, capabilities: { ...PANEL_STATE.capabilities, models: true }, models };
     await h.set({ state: withModels });
@@ -106,6 +106,8 @@ describe.skipIf(!hasChromium())('tessera-panel', () => {
     await upscale.locator('button.toggle').click();
     expect(await upscale.locator('.refine-note').textContent()).toBe('Refinement needs SDXS-512 DreamShaper — download it above; upscaling with Lanczos only.');
     expect(await upscale.getByLabel('Slider').isDisabled()).toBe(true);
+    // The model choice lists only the models that can refine (a UNet with a patch size).
+    expect(await upscale.getByLabel('Model').locator('option').allTextContents()).toEqual(['SDXS-512 DreamShaper']);
     await h.set({ state: { ...withModels, models: [{ ...models[0], state: 'installed' }, models[1]] } });
     expect(await upscale.locator('.refine-note').count()).toBe(0);
     expect(await upscale.locator('.badge').count()).toBe(0);

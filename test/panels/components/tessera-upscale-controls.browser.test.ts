@@ -102,6 +102,22 @@ describe.skipIf(!hasChromium())('tessera-upscale-controls', () => {
     expect(await h.events()).toEqual([ev('tessera-upscale')]);
   });
 
+  it('offers the models that can refine, shows the chosen one, and sends a new choice; hidden where the host keeps no models', async () => {
+    await h.mount('tessera-upscale-controls', PROPS);
+    expect(await el().locator('#model').count()).toBe(0);
+    const choices = [['sdxs-512-dreamshaper', 'SDXS-512 DreamShaper'], ['other-512', 'Other 512']];
+    await h.set({ modelChoices: choices, settings: { ...SETTINGS, modelId: 'other-512' } });
+    const model = h.page.getByLabel('Model');
+    expect(await model.locator('option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]))).toEqual(choices);
+    expect(await model.inputValue()).toBe('other-512');
+    expect(await h.events()).toEqual([]);
+    // Without refinement the other values are off, but the choice stays open: picking an installed model is the way out.
+    await h.set({ refinementNote: 'Refinement needs Other 512 — download it above; upscaling with Lanczos only.' });
+    expect(await model.isEnabled()).toBe(true);
+    await model.selectOption('sdxs-512-dreamshaper');
+    expect(await h.events()).toEqual([ev('tessera-upscale-change', { modelId: 'sdxs-512-dreamshaper' })]);
+  });
+
   it('is disabled with the reason while another job runs', async () => {
     await h.mount('tessera-upscale-controls', { ...PROPS, blockedReason: 'Wait for “Generate” to finish.' });
     const button = h.page.getByRole('button', { name: 'Upscale', exact: true });

@@ -9,8 +9,10 @@ import { createImage } from '../../../src/core/image.js';
 import { resizeImage } from '../../../src/core/resize.js';
 import { paletteToHex } from '../../../src/core/palette/palette.js';
 import { getPreset } from '../../../src/core/palette/presets.js';
+import { upsampleTo } from '../../../src/runtime/upscale/upsample.js';
 import { hueSweepImage } from '../../fixtures/images.js';
 import { hasChromium, launchBrowser } from '../../browser/chromium.js';
+import { loadLearnedUpsampler } from '../../runtime/upsample/learned-runner.js';
 
 /**
  * What an artist does in the standalone editor that `npm start` serves, in real Chromium:
@@ -152,6 +154,36 @@ describe.skipIf(!hasChromium())('standalone editor with the Tessera panel', () =
     await page.close();
   });
 
+  it('upscales ×2 with "Learned ×2": the RDN network the build put beside the page, fetched only then, as Node runs it', async () => {
+    const page = await openEditor();
+    const fetched: string[] = [];
+    page.on('request', (r) => void (r.url().endsWith('.onnx') && fetched.push(new URL(r.url()).pathname)));
+    const source = hueSweepImage(40, 30);
+    await openImage(page, 'small.png', encodePng(source));
+    const upscale = page.locator('tessera-section[heading="Upscale"]');
+    await upscale.locator('button.toggle').click();
+    await upscale.getByLabel('Upsampler').selectOption('learned');
+    await expect.poll(() => upscale.locator('.refine-note').textContent()).toMatch(/; upscaling with the learned ×2 network only\.$/);
+    expect(fetched).toEqual([]);
+    await upscale.locator('tessera-upscale-controls button.run').click();
+    await expect.poll(() => upscale.locator('.upscale-notice').textContent(), { timeout: 30_000 }).toMatch(/^Added “Upscale · ×2 · learned” at 80×60 \(1 undo step\)\./);
+    expect(fetched).toEqual(['/rdn-2x.onnx']);
+
+    const [, result] = await layers(page);
+    expect(result).toMatchObject({ name: 'Upscale · ×2 · learned', x: 0, y: 0, width: 80, height: 60 });
+    // The same network in Node (onnxruntime-web's wasm there too); the page may run it on WebGPU,
+    // so allow float differences of a level or two.
+    const runner = await loadLearnedUpsampler();
+    const node = await upsampleTo(source, { width: 80, height: 60 }, runner).finally(() => runner.release());
+    const diff = channelDiff(result.pixels, Array.from(node.data));
+    expect(diff.max).toBeLessThanOrEqual(3);
+    expect(diff.mean).toBeLessThan(0.25);
+    // …and it is not Lanczos.
+    expect(channelDiff(result.pixels, Array.from(resizeImage(source, 80, 60, 'lanczos3').data)).max).toBeGreaterThan(8);
+    await page.screenshot({ path: path.join(mkdirOnce(), 'standalone-upscale-learned.png') });
+    await page.close();
+  });
+
   it('explains an empty layer in the panel and changes nothing', async () => {
     const page = await openEditor();
     await openImage(page, 'empty.png', encodePng(createImage(40, 30)));
@@ -203,6 +235,18 @@ describe.skipIf(!hasChromium())('standalone editor with the Tessera panel', () =
     await page.close();
   });
 });
+
+/** Largest and mean absolute difference over all channels of two pixel arrays of one size. */
+function channelDiff(a: readonly number[], b: readonly number[]): { max: number; mean: number } {
+  expect(a.length).toBe(b.length);
+  let max = 0, sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    max = Math.max(max, d);
+    sum += d;
+  }
+  return { max, mean: sum / a.length };
+}
 
 function mkdirOnce(): string {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -26,7 +26,7 @@ describe('panel controller', () => {
     expect(s.settings.paletteId).toBe('pico-8');
     expect(s.palettes).toHaveLength(15);
     expect(s.job).toBeNull();
-    expect(s.capabilities).toEqual({ hostName: 'Memory host', singleUndoStep: true, models: false });
+    expect(s.capabilities).toEqual({ hostName: 'Memory host', singleUndoStep: true, models: false, learnedUpsampler: false });
   });
 
   it('Apply writes one layer with the chosen settings and says how many undos it costs', async () => {

@@ -27,7 +27,7 @@ const MANIFEST = loadManifest({
       capabilities: ['text-to-image'],
       notes: [],
       files: [
-        { name: 'a.onnx', role: 'unet', format: 'onnx', url: 'https://example.org/tiny/a.onnx', bytes: A.length, sha256: sha256Hex(A) },
+        { name: 'a.onnx', role: 'unet', format: 'onnx', url: 'https://example.org/tiny/a.onnx', bytes: A.length, sha256: sha256Hex(A), patchLatents: 64 },
         { name: 'tokenizer/b.json', role: 'tokenizer-vocab', format: 'json', url: 'https://example.org/tiny/b.json', bytes: B.length, sha256: sha256Hex(B) },
       ],
     },
@@ -103,8 +103,8 @@ describe('panel controller: models', () => {
     await p.write(A.subarray(0, 12_000));
     await controller.refreshModels();
     expect(store.get().models).toEqual([
-      { id: 'tiny', name: 'Tiny Model', sizeText: '40.0 kB', state: 'partial', percent: 30, licence: 'MIT', textToImage: true },
-      { id: 'other', name: 'Other Model', sizeText: '≈2.5 MB', state: 'missing', textToImage: false },
+      { id: 'tiny', name: 'Tiny Model', sizeText: '40.0 kB', state: 'partial', percent: 30, licence: 'MIT', textToImage: true, refinesUpscales: true },
+      { id: 'other', name: 'Other Model', sizeText: '≈2.5 MB', state: 'missing', textToImage: false, refinesUpscales: false },
     ]);
     expect(fetch.requests).toEqual([]);
   });
@@ -133,7 +133,7 @@ describe('panel controller: models', () => {
     expect(seen.length).toBeGreaterThan(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
     expect(new Set(jobs)).toEqual(new Set(['Download Tiny Model']));
-    expect(view(store.get().models, 'tiny')).toEqual({ id: 'tiny', name: 'Tiny Model', sizeText: '40.0 kB', state: 'installed', licence: 'MIT', textToImage: true });
+    expect(view(store.get().models, 'tiny')).toEqual({ id: 'tiny', name: 'Tiny Model', sizeText: '40.0 kB', state: 'installed', licence: 'MIT', textToImage: true, refinesUpscales: true });
     expect(store.get()).toMatchObject({ job: null, error: null, notice: 'Installed Tiny Model (40.0 kB downloaded).' });
     expect(await cache.read('tiny', 'tokenizer/b.json')).toEqual(B);
   });

@@ -21,7 +21,7 @@ import { closeInProcessWorkers, inProcessWorker } from '../workers/in-process-wo
 
 afterEach(closeInProcessWorkers);
 
-const installed = (id: string): ModelEntryView => ({ id, name: id, sizeText: '1 B', state: 'installed', textToImage: id.startsWith('sdxs') });
+const installed = (id: string): ModelEntryView => ({ id, name: id, sizeText: '1 B', state: 'installed', textToImage: id.startsWith('sdxs'), refinesUpscales: id.startsWith('sdxs') });
 const MODELS_INSTALLED = [installed('sdxs-512-dreamshaper'), installed('taesd')];
 const pico = createPaletteMatcher(getPreset('pico-8').palette);
 

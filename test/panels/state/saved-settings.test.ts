@@ -34,12 +34,15 @@ describe('restoreSettings', () => {
   });
 
   it('restores the Upscale values field by field, the Slider held to the saved steps', () => {
-    const good = { scale: 'custom', customWidth: 3000, customHeight: 2000, oneStep: true, slider: 12, steps: 30, prompt: 'fox', seed: 4294967295, upsampler: 'learned', scope: 'layer' };
+    const good = { scale: 'custom', customWidth: 3000, customHeight: 2000, oneStep: true, slider: 12, steps: 30, prompt: 'fox', seed: 4294967295, upsampler: 'learned', scope: 'layer', modelId: 'my-model' };
     expect(restoreSettings({ upscale: good }).upscale).toEqual(good);
-    const bad = { scale: 3, customWidth: 0, customHeight: 2.5, oneStep: 'yes', slider: -1, steps: 0, prompt: null, seed: -1, upsampler: 'bicubic', scope: 'all' };
+    const bad = { scale: 3, customWidth: 0, customHeight: 2.5, oneStep: 'yes', slider: -1, steps: 0, prompt: null, seed: -1, upsampler: 'bicubic', scope: 'all', modelId: '' };
     expect(restoreSettings({ upscale: bad }).upscale).toEqual(DEFAULT_UPSCALE);
     // A Slider past the steps it was saved with falls back, no higher than those steps.
     expect(restoreSettings({ upscale: { steps: 5, slider: 9 } }).upscale).toMatchObject({ steps: 5, slider: 5 });
     expect(restoreSettings({ upscale: { customWidth: 65537 } }).upscale.customWidth).toBe(DEFAULT_UPSCALE.customWidth);
+    // Entries saved before the model choice existed refine with the default model.
+    expect(restoreSettings({ upscale: { steps: 30 } }).upscale.modelId).toBe('sdxs-512-dreamshaper');
+    expect(restoreSettings({ upscale: { modelId: 42 } }).upscale.modelId).toBe(DEFAULT_UPSCALE.modelId);
   });
 });

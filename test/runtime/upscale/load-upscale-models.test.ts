@@ -67,6 +67,27 @@ describe('loadUpscaleModels', () => {
     expect(runners.released.sort()).toEqual(runners.loaded.sort());
   });
 
+  it('with refine off looks at no diffusion model and loads the learned network alone, passing it the signal', async () => {
+    const tiny = tinyUpscaleModels();
+    const cache = new MemoryModelCache();
+    installInMemory(cache, tiny); // installed, but not asked for
+    const loadedIds: string[] = [];
+    const signals: (AbortSignal | undefined)[] = [];
+    const signal = new AbortController().signal;
+    const loaded = await loadUpscaleModels(cache, tiny.manifest, {
+      modelId: 'not-in-the-manifest', // not even resolved
+      refine: false,
+      learnedUpsampler: true,
+      learnedUpsamplerBytes: async (s) => (signals.push(s), Uint8Array.of(7)),
+      createRunner: async (spec) => (loadedIds.push(spec.id), fakeRunner(spec.id)),
+      signal,
+    });
+    expect(loaded).toMatchObject({ models: { refiner: null, learned: { id: LEARNED_UPSAMPLER_ID } }, missing: null, missingModelIds: [] });
+    expect(loadedIds).toEqual([LEARNED_UPSAMPLER_ID]);
+    expect(signals).toEqual([signal]);
+    await loaded.release();
+  });
+
   it('leaves the learned network out where there is no source for it', async () => {
     const loaded = await loadUpscaleModels(new MemoryModelCache(), tinyUpscaleModels().manifest, { learnedUpsampler: true, createRunner: recordingRunners().createRunner });
     expect(loaded.models.learned).toBeNull();
