@@ -10,10 +10,25 @@ export const computeSettingsStyles = css`
     flex-direction: column;
     gap: var(--tessera-space-2);
   }
+  .where {
+    align-items: flex-start;
+  }
   .choice {
     display: flex;
+    flex: 1 1 auto;
     flex-direction: column;
     gap: var(--tessera-space-1);
+    min-width: 0;
+  }
+  .option {
+    display: flex;
+    align-items: center;
+    gap: var(--tessera-space-2);
+    cursor: pointer;
+  }
+  .option input {
+    flex: 0 0 auto;
+    margin: 0;
   }
   input[type='url'],
   input[type='password'] {

@@ -41,15 +41,18 @@ export class TesseraComputeSettings extends LitElement {
     const server = this.compute.where === 'server';
     return html`
       <div class="compute">
-        <div class="choice" role="radiogroup" aria-label="Where the models run">
-          <label class="check">
-            <input type="radio" name="where" value="local" .checked=${live(!server)} ?disabled=${!this.localAvailable || this.busy} @change=${this.#onWhere} />
-            <span>In this ${this.localAvailable ? 'browser (WebGPU, else wasm)' : 'panel (not possible in Photoshop)'}</span>
-          </label>
-          <label class="check">
-            <input type="radio" name="where" value="server" .checked=${live(server)} ?disabled=${this.busy} @change=${this.#onWhere} />
-            <span>On a server</span>
-          </label>
+        <div class="row where">
+          <span class="field-label" id="where">Run models</span>
+          <div class="choice" role="radiogroup" aria-labelledby="where">
+            <label class="option">
+              <input type="radio" name="where" value="local" .checked=${live(!server)} ?disabled=${!this.localAvailable || this.busy} @change=${this.#onWhere} />
+              <span>In this ${this.localAvailable ? 'browser (WebGPU, else wasm)' : 'panel (not possible in Photoshop)'}</span>
+            </label>
+            <label class="option">
+              <input type="radio" name="where" value="server" .checked=${live(server)} ?disabled=${this.busy} @change=${this.#onWhere} />
+              <span>On a server</span>
+            </label>
+          </div>
         </div>
         ${server
           ? html`<div class="row">
