@@ -151,6 +151,45 @@ export const controlStyles = css`
     border-radius: 2px;
     background: var(--tessera-accent);
   }
+  /* A row of mutually exclusive buttons (aria-pressed) filling the value column. */
+  .segmented {
+    display: flex;
+    flex: 1 1 auto;
+    padding: 1px;
+    border: 1px solid var(--tessera-border-strong);
+    border-radius: var(--tessera-radius);
+    background: var(--tessera-surface-sunken);
+  }
+  .segmented button {
+    flex: 1 1 0;
+    height: 20px;
+    border: 0;
+    border-radius: 3px;
+    background: transparent;
+    color: var(--tessera-fg-muted);
+  }
+  .segmented button[aria-pressed='true'] {
+    background: var(--tessera-surface);
+    color: var(--tessera-fg);
+    font-weight: 600;
+    box-shadow: 0 0 0 1px var(--tessera-border);
+  }
+  /* A multi-line text field (prompts); each panel sets its own min-height. */
+  textarea {
+    font: inherit;
+    color: inherit;
+    margin: 0;
+    padding: var(--tessera-space-1) var(--tessera-space-2);
+    border: 1px solid var(--tessera-border-strong);
+    border-radius: var(--tessera-radius);
+    background: var(--tessera-surface);
+    resize: vertical;
+  }
+  /* The seed's dice button. */
+  .dice {
+    flex: none;
+    font-size: 16px;
+  }
   /* A checkbox with its label, aligned under the value column of the rows above. */
   .check {
     display: flex;

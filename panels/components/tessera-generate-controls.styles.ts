@@ -14,23 +14,11 @@ export const generateControlsStyles = css`
     flex: none;
   }
   textarea {
-    font: inherit;
-    color: inherit;
-    margin: 0;
     min-height: 56px;
-    padding: var(--tessera-space-1) var(--tessera-space-2);
-    border: 1px solid var(--tessera-border-strong);
-    border-radius: var(--tessera-radius);
-    background: var(--tessera-surface);
-    resize: vertical;
   }
   input[type='number'] {
     flex: 1 1 auto;
     width: auto;
-  }
-  .dice {
-    flex: none;
-    font-size: 16px;
   }
   .backend {
     overflow-wrap: anywhere;
