@@ -46,7 +46,7 @@ export class TesseraComputeSettings extends LitElement {
           <div class="choice" role="radiogroup" aria-labelledby="where">
             <label class="option">
               <input type="radio" name="where" value="local" .checked=${live(!server)} ?disabled=${!this.localAvailable || this.busy} @change=${this.#onWhere} />
-              <span>In this ${this.localAvailable ? 'browser (WebGPU, else wasm)' : 'panel (not possible in Photoshop)'}</span>
+              <span>In this ${this.localAvailable ? 'browser (WebGPU, else wasm)' : 'panel (only the standalone editor can)'}</span>
             </label>
             <label class="option">
               <input type="radio" name="where" value="server" .checked=${live(server)} ?disabled=${this.busy} @change=${this.#onWhere} />

@@ -50,4 +50,8 @@ export const modelManagerStyles = css`
   .actions {
     justify-content: flex-end;
   }
+  .note {
+    margin: var(--tessera-space-2) 0 0;
+    color: var(--tessera-fg-muted);
+  }
 `;

@@ -12,9 +12,19 @@ const STATE_TEXT: Record<ModelEntryView['state'], string> = {
   downloading: 'Downloading',
 };
 
+/** The same states where the models are a server's: it holds a model, or not. */
+const SERVER_STATE_TEXT: Record<ModelEntryView['state'], string> = {
+  installed: 'On the server',
+  partial: 'Partly on the server',
+  missing: 'Not on the server',
+  downloading: 'On the server',
+};
+
 /**
  * The models this panel can use: size, licence, what the cache holds, and the one action that
- * fits each state. Nothing downloads unless the user presses Download.
+ * fits each state. Nothing downloads unless the user presses Download. Where the models are a
+ * server's (`source` 'server': Photoshop, Photopea) it shows what the server holds, with no
+ * actions: models are installed there.
  *
  * @fires tessera-download-model - Download (or resume) the model `{ id }`.
  * @fires tessera-cancel - Stop the running download (the bytes so far are kept).
@@ -24,24 +34,43 @@ export class TesseraModelManager extends LitElement {
   static override properties = {
     models: { attribute: false },
     busy: { type: Boolean },
+    source: { type: String },
   };
   static override styles = [controlStyles, modelManagerStyles];
 
   declare models: readonly ModelEntryView[];
   /** Another job runs: Download waits for it. */
   declare busy: boolean;
+  /** 'cache': this page's store (download, remove); 'server': an inference server's models (no actions). */
+  declare source: 'cache' | 'server';
 
   constructor() {
     super();
     this.models = [];
     this.busy = false;
+    this.source = 'cache';
   }
 
   override render() {
     if (this.models.length === 0) return html`<p class="empty">No models are listed.</p>`;
+    const server = this.source === 'server';
     return html`<ul class="models" aria-label="Models">
-      ${this.models.map((m) => this.#row(m))}
-    </ul>`;
+        ${this.models.map((m) => (server ? this.#serverRow(m) : this.#row(m)))}
+      </ul>
+      ${server ? html`<p class="note">These run on the server. Install a model there with <code>tessera models pull ID</code>, then restart <code>tessera serve</code>.</p>` : nothing}`;
+  }
+
+  #serverRow(m: ModelEntryView) {
+    return html`<li class="model" data-id=${m.id} data-state=${m.state}>
+      <div class="head">
+        <span class="name">${m.name}</span>
+        <span class="size">${m.sizeText}</span>
+      </div>
+      <div class="meta">
+        <span class="state">${SERVER_STATE_TEXT[m.state]}</span>
+        ${m.licence ? html`<span class="licence">Licence: ${m.licence}</span>` : nothing}
+      </div>
+    </li>`;
   }
 
   #row(m: ModelEntryView) {

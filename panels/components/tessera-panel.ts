@@ -96,7 +96,7 @@ export class TesseraPanel extends LitElement {
         </tessera-section>
         <tessera-section heading="Generate" badge=${s.models.some((m) => m.state === 'installed') ? '' : 'Needs a model'}>
           ${s.capabilities.models
-            ? html`<tessera-model-manager .models=${s.models} .busy=${job !== null}></tessera-model-manager>
+            ? html`<tessera-model-manager .models=${s.models} .busy=${job !== null} .source=${s.capabilities.modelSource ?? 'cache'}></tessera-model-manager>
                 <div class="group generate">
                   <tessera-generate-controls
                     .prompt=${s.generate.prompt}
@@ -132,7 +132,7 @@ export class TesseraPanel extends LitElement {
             <tessera-compute-settings
               .compute=${s.compute}
               .status=${s.computeStatus}
-              .localAvailable=${s.capabilities.models}
+              .localAvailable=${s.capabilities.models && s.capabilities.modelSource !== 'server'}
               .busy=${job !== null}
             ></tessera-compute-settings>
           </div>

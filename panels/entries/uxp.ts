@@ -4,14 +4,22 @@
  * commands (manifest.json). The only file that requires 'photoshop' and 'uxp'; it wires the
  * PhotoshopHost, the store and the PanelController, and holds no logic of its own. UXP has no
  * Worker, so the pipeline runs in this thread, sliced (computeInThread → runSliced).
+ *
+ * No WebGPU and no model store here: Generate, and Upscale's refinement, run on an inference
+ * server (by default a local `tessera serve` at its default port, which the manifest's network
+ * permission allows), which also gives out the tokenizers the panel needs. Nothing here loads
+ * onnxruntime-web; the remote runner needs only fetch.
  */
 import '../components/tessera-panel.js';
+import BUNDLED_MANIFEST from '../../models/manifest.json';
 import { action, app, core, imaging } from 'photoshop';
 import { entrypoints } from 'uxp';
 import { computeInThread } from '../../src/commands/pixelate.js';
 import { PhotoshopHost } from '../../src/hosts/photoshop/photoshop-host.js';
+import { loadManifest } from '../../src/runtime/models/manifest.js';
 import { PanelController, initialPanelState } from '../state/panel-controller.js';
 import { createPanelStore } from '../state/panel-store.js';
+import { serverModelCache } from '../state/server-model-cache.js';
 import { localSettingsStorage } from './local-settings.js';
 
 /** Entrypoint ids: the same strings as in manifest.json (a test checks). */
@@ -21,15 +29,19 @@ const COMMAND_IDS = { pixelateLayer: 'pixelateLayer', upscaleCanvas: 'upscaleCan
 /** Photoshop events after which the target may have changed: another layer, document or edit. */
 const TARGET_EVENTS = ['select', 'historyStateChanged', 'open', 'close'];
 
-const UPSCALE_NEEDS_MODEL =
-  'Upscale canvas needs an upscaling model, and Tessera cannot download models yet. ' +
-  'Open the Tessera panel (Plugins › Tessera) to pixelate a layer instead.';
-
 const host = new PhotoshopHost({ app, core, imaging });
 const storage = localSettingsStorage('tessera.panel.v1');
 // No WebGPU here: models run on a server, by default a local `tessera serve` at its default port.
-const store = createPanelStore(initialPanelState(host, storage, { localCompute: false }));
-const controller = new PanelController({ store, host, compute: computeInThread, previewCompute: computeInThread, storage });
+const store = createPanelStore(initialPanelState(host, storage, { modelSource: 'server' }));
+const manifest = loadManifest(BUNDLED_MANIFEST);
+const controller = new PanelController({
+  store,
+  host,
+  compute: computeInThread,
+  previewCompute: computeInThread,
+  storage,
+  models: { cache: serverModelCache(() => store.get().compute, { manifest }), manifest },
+});
 const panel = document.createElement('tessera-panel');
 
 // Called once and first thing: UXP throws if setup comes late or twice (hosts.md §2.2).
@@ -41,8 +53,8 @@ entrypoints.setup({
     },
   },
   commands: {
-    [COMMAND_IDS.pixelateLayer]: () => pixelateLayer(),
-    [COMMAND_IDS.upscaleCanvas]: () => app.showAlert(UPSCALE_NEEDS_MODEL),
+    [COMMAND_IDS.pixelateLayer]: () => runFromMenu(() => controller.apply()),
+    [COMMAND_IDS.upscaleCanvas]: () => runFromMenu(() => upscaleCanvas()),
   },
 });
 
@@ -64,18 +76,24 @@ function mountPanel(rootNode: HTMLElement): void {
 }
 
 /**
- * The menu command: Pixelate with the panel's saved settings, through the same controller as
- * Apply (one job at a time, progress in the panel if it is open). The panel may be closed, so
- * failures are also shown as a Photoshop alert.
+ * A menu command: Pixelate or Upscale with the panel's saved settings, through the same
+ * controller as the panel's buttons (one job at a time, progress in the panel if it is open).
+ * The panel may be closed, so failures are also shown as a Photoshop alert.
  */
-async function pixelateLayer(): Promise<void> {
+async function runFromMenu(run: () => Promise<void>): Promise<void> {
   if (store.get().job) {
     await app.showAlert('Tessera is already working on a layer. Wait for it to finish, or cancel it in the Tessera panel.');
     return;
   }
-  await controller.apply();
+  await run();
   const { error } = store.get();
   if (error) await app.showAlert(error.message);
+}
+
+/** Upscale canvas: refined on the server when it holds the models (asked first: the panel may never have opened), else Lanczos alone. */
+async function upscaleCanvas(): Promise<void> {
+  await controller.refreshModels();
+  await controller.upscale();
 }
 
 /** Photoshop's four UI themes, mapped onto the panel's two; dark where UXP does not say. */

@@ -32,6 +32,7 @@ import type { PanelStore } from './panel-store.js';
 import { refinePriorAvailable } from './prior-availability.js';
 import { createRefinePreviewSink } from './refine-preview.js';
 import { restoreSettings, type SettingsStorage } from './saved-settings.js';
+import { serverModelStates } from './server-model-cache.js';
 import { upscaleRefinementNote } from './upscale-availability.js';
 import { UpscaleModelsKeeper, upscaleRequest } from './upscale-job.js';
 
@@ -46,7 +47,8 @@ export interface PanelControllerOptions {
   readonly storage: SettingsStorage;
   /**
    * Where this host keeps models, if it can: a browser page passes its cache, the manifest and its
-   * `fetch`. Without it (Photoshop's UXP panel) the Generate section says what it needs instead.
+   * `fetch`; Photoshop's and Photopea's panels (modelSource 'server') pass the server's files as
+   * the cache (serverModelCache) and no runner. Without it the Generate section says what it needs.
    */
   readonly models?: PanelModelOptions;
   /** A uniformly random whole number 0..2³²−1 for "New seed"; default crypto.getRandomValues (tests pass their own). */
@@ -124,12 +126,24 @@ export const PRESET_ENTRIES: readonly PaletteEntry[] = PALETTE_PRESETS.map((p) =
 export function initialPanelState(
   host: Host,
   storage: SettingsStorage,
-  { models = false, localCompute = true, learnedUpsampler = false }: { models?: boolean; localCompute?: boolean; learnedUpsampler?: boolean } = {},
+  {
+    models = false,
+    localCompute = true,
+    learnedUpsampler = false,
+    modelSource = 'cache',
+  }: { models?: boolean; localCompute?: boolean; learnedUpsampler?: boolean; /** 'server': the models are a server's (PanelCapabilities.modelSource). */ modelSource?: 'cache' | 'server' } = {},
 ): PanelState {
   const { settings, customPalettes, generate, upscale, compute } = restoreSettings(storage.load());
   const palettes = [...PRESET_ENTRIES, ...customPalettes];
+  const fromServer = modelSource === 'server';
   return {
-    capabilities: { hostName: host.capabilities.name, singleUndoStep: host.capabilities.singleUndoStep, models, learnedUpsampler },
+    capabilities: {
+      hostName: host.capabilities.name,
+      singleUndoStep: host.capabilities.singleUndoStep,
+      models: models || fromServer,
+      learnedUpsampler,
+      ...(fromServer ? { modelSource } : {}),
+    },
     settings: palettes.some((p) => p.id === settings.paletteId) ? settings : { ...settings, paletteId: DEFAULT_SETTINGS.paletteId },
     palettes,
     preview: { kind: 'none', reason: 'Select a layer to see a preview.' },
@@ -139,8 +153,8 @@ export function initialPanelState(
     models: [],
     generate,
     upscale,
-    // A host that cannot run models itself (Photoshop) runs them on a server.
-    compute: localCompute ? compute : { ...compute, where: 'server' },
+    // A host that cannot run models itself (Photoshop, Photopea) runs them on a server.
+    compute: localCompute && !fromServer ? compute : { ...compute, where: 'server' },
     computeStatus: { kind: 'idle' },
   };
 }
@@ -237,7 +251,8 @@ export class PanelController {
     const outcome = await this.runJob('Upscale', async (ctx) => {
       const options = resolveUpscaleOptions(upscaleRequest(state.upscale));
       ctx.onProgress?.({ stage: 'read', fraction: 0 });
-      const models = await this.upscaleModels.get({ modelId: state.upscale.modelId, refine, learned: options.upsampler === 'learned', signal: ctx.signal });
+      const runnerSource = computeRunnerSource(state.compute, this.options.models?.createRunner ?? noRunner, { ...(this.options.models?.fetch ? { fetch: this.options.models.fetch } : {}), signal: ctx.signal });
+      const models = await this.upscaleModels.get({ modelId: state.upscale.modelId, refine, learned: options.upsampler === 'learned', runnerSource, signal: ctx.signal });
       return upscaleCommand(host, models, options, ctx);
     });
     if (!outcome) return;
@@ -256,6 +271,7 @@ export class PanelController {
     this.options.store.update((s) => ({ compute: { ...s.compute, ...patch }, computeStatus: { kind: 'idle' } }));
     this.save();
     await this.releasePipeline();
+    await this.upscaleModels.release();
     await this.refreshModels();
   }
 
@@ -266,7 +282,10 @@ export class PanelController {
     store.update({ computeStatus: { kind: 'testing' } });
     const status = await testComputeConnection(compute, { ...(this.options.models?.fetch ? { fetch: this.options.models.fetch } : {}), manifest: this.options.models?.manifest });
     // A setting changed meanwhile makes this answer stale.
-    if (store.get().compute === compute) store.update({ computeStatus: status });
+    if (store.get().compute !== compute) return;
+    store.update({ computeStatus: status });
+    // A server that answers now may hold models it did not a moment ago.
+    if (status.kind === 'connected' && this.modelsFromServer()) await this.refreshModels();
   }
 
   changeGenerate(patch: Partial<Omit<GenerateSettings, 'backend'>>): void {
@@ -384,6 +403,7 @@ export class PanelController {
   async refreshModels(): Promise<void> {
     const models = this.options.models;
     if (!models) return;
+    if (this.modelsFromServer()) return this.refreshServerModels(models);
     try {
       const views: ModelEntryView[] = [];
       const where = this.options.store.get().compute.where === 'server' ? 'remote' : 'local';
@@ -395,13 +415,32 @@ export class PanelController {
   }
 
   /**
+   * The server's models (modelSource 'server'): each whole model as the server holds it (its ONNX
+   * files served, its tokenizer given out). A server that cannot be asked leaves every model
+   * missing and says why in the Compute status rather than as an error: Pixelate needs no server.
+   */
+  private async refreshServerModels(models: PanelModelOptions): Promise<void> {
+    const { store } = this.options;
+    const compute = store.get().compute;
+    const { states, failure } = await serverModelStates(models.cache, models.manifest);
+    if (store.get().compute !== compute) return; // answered for settings no longer current
+    const views = states.map((state) => modelEntryView(state));
+    store.update(failure === null ? { models: views } : { models: views, computeStatus: { kind: 'failed', message: failure.userMessage } });
+  }
+
+  private modelsFromServer(): boolean {
+    return this.options.store.get().capabilities.modelSource === 'server';
+  }
+
+  /**
    * Downloads (or resumes) one model into the cache, as the panel's one job: its progress bar, its
    * Cancel. A cancel or a network failure keeps the bytes so far; the next Download resumes.
    */
   async downloadModel(id: string): Promise<void> {
     const { store } = this.options;
     const models = this.options.models;
-    if (!models || this.job) return;
+    // A server's models are installed there, not from this panel.
+    if (!models || this.job || this.modelsFromServer()) return;
     let model: ModelEntry;
     try {
       model = findModel(models.manifest, id);
@@ -448,7 +487,7 @@ export class PanelController {
   /** Deletes what the cache keeps of a model, installed or partial. */
   async removeModel(id: string): Promise<void> {
     const models = this.options.models;
-    if (!models || this.job) return;
+    if (!models || this.job || this.modelsFromServer()) return;
     try {
       if (id === this.pipeline?.modelId || id === IMAGE_ENCODER_MODEL_ID) await this.releasePipeline();
       await this.upscaleModels.release();

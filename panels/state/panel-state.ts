@@ -115,6 +115,12 @@ export interface PanelCapabilities {
   readonly singleUndoStep: boolean;
   /** This host can keep downloaded models (a browser page with OPFS); Generate and Upscale need one. */
   readonly models: boolean;
+  /**
+   * 'server': the models are an inference server's, read through it (Photoshop, Photopea: no
+   * model store and no in-page runtime): the model manager shows what the server holds and offers
+   * no downloads, and the models always run there. Absent or 'cache': this page's own store.
+   */
+  readonly modelSource?: 'cache' | 'server';
   /** This page can run the learned ×2 upsampler (the standalone editor); elsewhere "Learned ×2" falls back to Lanczos. */
   readonly learnedUpsampler: boolean;
 }

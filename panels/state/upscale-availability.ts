@@ -1,4 +1,4 @@
-import { IMAGE_ENCODER_MODEL_ID, shortName } from './generate-availability.js';
+import { IMAGE_ENCODER_MODEL_ID, notOnServer, shortName } from './generate-availability.js';
 import type { PanelState } from './panel-state.js';
 
 /**
@@ -16,6 +16,7 @@ export function upscaleRefinementNote(state: PanelState): string | null {
   for (const id of [state.upscale.modelId, IMAGE_ENCODER_MODEL_ID]) {
     const model = state.models.find((m) => m.id === id);
     if (!model) return `The model list has no “${id}”, which refinement needs; ${only}.`;
+    if (model.state !== 'installed' && state.capabilities.modelSource === 'server') return `Refinement needs ${shortName(model)}. ${notOnServer(state, model)}; ${only}.`;
     if (model.state !== 'installed') return `Refinement needs ${shortName(model)} — ${model.state === 'partial' ? 'finish downloading' : 'download'} it above; ${only}.`;
   }
   return null;

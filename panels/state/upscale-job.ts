@@ -1,5 +1,6 @@
 import type { UpscaleModels, UpscaleRequest } from '../../src/commands/upscale.js';
 import { loadUpscaleModels, type LoadedUpscaleModels } from '../../src/runtime/upscale/load-upscale-models.js';
+import type { RunnerSource } from '../../src/runtime/models/model-file-runner.js';
 import type { PanelModelOptions } from './panel-controller.js';
 import type { UpscaleSettings } from './panel-state.js';
 
@@ -27,14 +28,17 @@ export class UpscaleModelsKeeper {
   ) {}
 
   /**
-   * No models at all where the page cannot run them, or when neither refinement nor the learned
-   * upsampler is wanted. `refine` is the panel's own verdict (upscale-availability.ts): without
-   * it no diffusion model is loaded, whatever the cache holds.
+   * No models at all where nothing can run them (no runner in the page and no server), or when
+   * neither refinement nor the learned upsampler is wanted. `refine` is the panel's own verdict
+   * (upscale-availability.ts): without it no diffusion model is loaded, whatever the cache holds.
+   * `runnerSource` says where the diffusion model runs (the Compute setting); the learned network
+   * always runs in the page.
    */
-  async get({ modelId, refine, learned, signal }: { modelId: string; refine: boolean; learned: boolean; signal: AbortSignal }): Promise<UpscaleModels> {
+  async get({ modelId, refine, learned, runnerSource, signal }: { modelId: string; refine: boolean; learned: boolean; runnerSource: RunnerSource; signal: AbortSignal }): Promise<UpscaleModels> {
     const models = this.models;
-    if (!models?.createRunner || (!refine && !learned)) return NO_UPSCALE_MODELS;
-    const key = `${refine ? modelId : ''}:${learned}`;
+    if (!models || (!refine && !learned)) return NO_UPSCALE_MODELS;
+    if (!models.createRunner && (runnerSource.where === 'local' || !refine)) return NO_UPSCALE_MODELS;
+    const key = `${refine ? modelId : ''}:${learned}:${runnerSource.where}`;
     if (this.kept?.key === key) return this.kept.loaded.models;
     await this.release();
     if (refine) await this.beforeLoad();
@@ -43,7 +47,8 @@ export class UpscaleModelsKeeper {
       refine,
       learnedUpsampler: learned,
       ...(models.learnedUpsamplerBytes ? { learnedUpsamplerBytes: models.learnedUpsamplerBytes } : {}),
-      createRunner: models.createRunner,
+      ...(models.createRunner ? { createRunner: models.createRunner } : {}),
+      runnerSource,
       signal,
     });
     this.kept = { key, loaded };

@@ -64,7 +64,7 @@ export async function handleModelFile(req: IncomingMessage, res: ServerResponse,
   }
   const sha256 = await recordedSha256(files.cache, entry, file);
   note.status = 200;
-  note.bytesOut = state.bytes;
+  note.bytesOut = req.method === 'HEAD' ? 0 : state.bytes;
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[file.format] ?? 'application/octet-stream',
     'content-length': String(state.bytes),

@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium())('tessera-compute-settings', () => {
 
   it('in Photoshop, cannot choose this panel', async () => {
     await h.mount('tessera-compute-settings', { ...SERVER, localAvailable: false });
-    expect(await h.page.getByLabel('In this panel (not possible in Photoshop)').isDisabled()).toBe(true);
+    expect(await h.page.getByLabel('In this panel (only the standalone editor can)').isDisabled()).toBe(true);
   });
 
   it('logs no page errors or lit warnings', () => {

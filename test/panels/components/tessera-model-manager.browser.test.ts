@@ -69,6 +69,18 @@ describe.skipIf(!hasChromium())('tessera-model-manager', () => {
     }
   });
 
+  it("a server's models (Photoshop, Photopea): what the server holds, and no actions at all", async () => {
+    await h.mount('tessera-model-manager', { models: MODELS, source: 'server' });
+    expect(await row('sdxs').locator('.state').textContent()).toBe('Not on the server');
+    expect(await row('half').locator('.state').textContent()).toBe('Partly on the server');
+    expect(await row('taesd').locator('.state').textContent()).toBe('On the server');
+    expect(await row('taesd').locator('.licence').textContent()).toBe('Licence: MIT');
+    expect(await h.page.locator('tessera-model-manager button').count()).toBe(0);
+    expect(await h.page.locator('tessera-model-manager').getByRole('progressbar').count()).toBe(0);
+    expect(await h.page.locator('tessera-model-manager .note').textContent()).toMatch(/^These run on the server\. Install a model there with tessera models pull ID/);
+    expect(await h.events()).toEqual([]);
+  });
+
   it('says so when no model is listed', async () => {
     await h.mount('tessera-model-manager', { models: [] });
     expect(await h.page.locator('tessera-model-manager .empty').textContent()).toBe('No models are listed.');
