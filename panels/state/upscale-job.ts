@@ -1,7 +1,7 @@
 import type { UpscaleModels, UpscaleRequest } from '../../src/commands/upscale.js';
 import { loadUpscaleModels, type LoadedUpscaleModels } from '../../src/runtime/upscale/load-upscale-models.js';
 import type { RunnerSource } from '../../src/runtime/models/model-file-runner.js';
-import type { PanelModelOptions } from './panel-controller.js';
+import type { PanelModelOptions } from './panel-model-options.js';
 import type { UpscaleSettings } from './panel-state.js';
 
 /** Upscale with no models: the upsampler alone (Lanczos-3), and the result says refinement needs a model. */

@@ -9,7 +9,8 @@ import { loadManifest, type Manifest } from '../../../src/runtime/models/manifes
 import { runnerSourceOf, type LoadedSdxsPipeline, type LoadSdxsOptions } from '../../../src/runtime/sdxs/load-sdxs-pipeline.js';
 import type { SdxsGenerateInput, SdxsPipelineModels, SdxsRunContext } from '../../../src/runtime/sdxs/sdxs-pipeline.js';
 import { generateBlockedReason } from '../../../panels/state/generate-availability.js';
-import { PanelController, PRESET_ENTRIES, initialPanelState } from '../../../panels/state/panel-controller.js';
+import { PanelController } from '../../../panels/state/panel-controller.js';
+import { PRESET_ENTRIES, initialPanelState } from '../../../panels/state/initial-panel-state.js';
 import { createPanelStore } from '../../../panels/state/panel-store.js';
 import type { SavedSettings } from '../../../panels/state/saved-settings.js';
 import type { ModelCache } from '../../../src/runtime/cache/model-cache.js';

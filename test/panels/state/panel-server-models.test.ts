@@ -10,7 +10,8 @@ import { createNodeRunnerFactory } from '../../../src/runtime/onnx/node-runner-f
 import { createOrtNodeRunner } from '../../../src/runtime/onnx/ort-node-runner.js';
 import { startInferenceServer } from '../../../src/server/inference-server.js';
 import { generateBlockedReason } from '../../../panels/state/generate-availability.js';
-import { PanelController, initialPanelState } from '../../../panels/state/panel-controller.js';
+import { PanelController } from '../../../panels/state/panel-controller.js';
+import { initialPanelState } from '../../../panels/state/initial-panel-state.js';
 import { createPanelStore } from '../../../panels/state/panel-store.js';
 import { serverModelCache } from '../../../panels/state/server-model-cache.js';
 import { upscaleRefinementNote } from '../../../panels/state/upscale-availability.js';

@@ -14,7 +14,8 @@ import { packagedLearnedUpsampler } from '../../../src/cli/learned-upsampler-sou
 import { upsampleTo } from '../../../src/runtime/upscale/upsample.js';
 import { LEARNED_UPSAMPLER_ID, type LoadedUpscaleModels, type LoadUpscaleOptions } from '../../../src/runtime/upscale/load-upscale-models.js';
 import type { RefineRun, RefineSettings, UpscaleRefiner } from '../../../src/runtime/upscale/upscale-refiner.js';
-import { PanelController, initialPanelState } from '../../../panels/state/panel-controller.js';
+import { PanelController } from '../../../panels/state/panel-controller.js';
+import { initialPanelState } from '../../../panels/state/initial-panel-state.js';
 import { DEFAULT_UPSCALE } from '../../../panels/state/panel-state.js';
 import { createPanelStore } from '../../../panels/state/panel-store.js';
 import type { SavedSettings } from '../../../panels/state/saved-settings.js';
