@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createImage, type RgbaImage } from '../../src/core/image.js';
-import type { ModelRunner } from '../../src/runtime/model-runner.js';
 import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
 import { createSdxsPipeline, type SdxsModel } from '../../src/runtime/sdxs/sdxs-pipeline.js';
 import { taesdDecoderFixture, taesdEncoderFixture, textEncoderFixture, unetFixture, type OnnxFixture } from '../../test/fixtures/onnx/index.js';
@@ -9,6 +8,7 @@ import { tinyTokenizer } from '../../test/runtime/sdxs/sdxs-test-models.js';
 import { printTarget, type BenchContext, type Suite, type TargetResult } from '../suite.js';
 import { formatMs, formatPercent, printTable } from '../table.js';
 import { summarise, type Timing } from '../timing.js';
+import { timedModel } from '../timed-model.js';
 
 /**
  * How much of an SDXS generate is Tessera's own work (tokenize, tensor conversion, resizes,
@@ -110,27 +110,6 @@ export const generateOverheadSuite: Suite = {
 
 // ---- the child: async ORT work ----------------------------------------------------------------
 
-function timed(model: SdxsModel, log: Map<string, number>): SdxsModel {
-  const inner = model.runner;
-  const runner: ModelRunner = {
-    id: inner.id,
-    backend: inner.backend,
-    backendReason: inner.backendReason,
-    inputNames: inner.inputNames,
-    outputNames: inner.outputNames,
-    run: async (feeds, options) => {
-      const t0 = performance.now();
-      try {
-        return await inner.run(feeds, options);
-      } finally {
-        log.set(inner.id, (log.get(inner.id) ?? 0) + performance.now() - t0);
-      }
-    },
-    release: () => inner.release(),
-  };
-  return { runner, spec: model.spec };
-}
-
 function sourceImage(size: number): RgbaImage {
   const img = createImage(size, size);
   for (let y = 0; y < size; y++) {
@@ -155,7 +134,7 @@ async function child(warmup: number, runs: number): Promise<ChildReport> {
   const load = async (f: OnnxFixture): Promise<SdxsModel> => {
     const m = { runner: await createOrtWebRunner(f.spec, f.bytes, { preferred: ['wasm'] }), spec: f.spec };
     loaded.push(m);
-    return timed(m, log);
+    return timedModel(m, (id, ms) => log.set(id, (log.get(id) ?? 0) + ms));
   };
   const pipeline = createSdxsPipeline({
     textEncoder: await load(fixtures.textEncoder),

@@ -6,7 +6,6 @@ import { DOWNSCALERS } from '../../src/core/pixelate/downscale.js';
 import { runSliced, runSync } from '../../src/core/progress.js';
 import type { RefinePrior } from '../../src/core/refine/prior.js';
 import { refineSteps } from '../../src/core/refine/refine.js';
-import type { ModelRunner } from '../../src/runtime/model-runner.js';
 import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
 import { createSdxsPrior } from '../../src/runtime/refine-prior/sdxs-prior.js';
 import type { SdxsModel } from '../../src/runtime/sdxs/sdxs-pipeline.js';
@@ -15,6 +14,7 @@ import { tinyTokenizer } from '../../test/runtime/sdxs/sdxs-test-models.js';
 import { syntheticImage } from '../synthetic.js';
 import { formatMs, printTable } from '../table.js';
 import { summarise, type Timing } from '../timing.js';
+import { timedModel } from '../timed-model.js';
 
 /**
  * What Refine's diffusion prior costs besides the model runs: Refine at 64² for 500 iterations
@@ -70,27 +70,6 @@ export function printRefinePriorCost(runs: number): void {
 
 // ---- the child: async ORT work ----------------------------------------------------------------
 
-function timed(model: SdxsModel, log: { ms: number }): SdxsModel {
-  const inner = model.runner;
-  const runner: ModelRunner = {
-    id: inner.id,
-    backend: inner.backend,
-    backendReason: inner.backendReason,
-    inputNames: inner.inputNames,
-    outputNames: inner.outputNames,
-    run: async (feeds, options) => {
-      const t0 = performance.now();
-      try {
-        return await inner.run(feeds, options);
-      } finally {
-        log.ms += performance.now() - t0;
-      }
-    },
-    release: () => inner.release(),
-  };
-  return { runner, spec: model.spec };
-}
-
 async function child(runs: number): Promise<ChildReport> {
   const modelLog = { ms: 0 };
   const priorLog = { ms: 0, calls: 0 };
@@ -98,7 +77,7 @@ async function child(runs: number): Promise<ChildReport> {
   const load = async (f: OnnxFixture): Promise<SdxsModel> => {
     const m = { runner: await createOrtWebRunner(f.spec, f.bytes, { preferred: ['wasm'] }), spec: f.spec };
     loaded.push(m);
-    return timed(m, modelLog);
+    return timedModel(m, (_id, ms) => (modelLog.ms += ms));
   };
   const inner = createSdxsPrior({
     textEncoder: await load(textEncoderFixture({ flavour: 'optimum' })),
