@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,7 @@ import { createImage } from '../../src/core/image.js';
 import { formatBytes } from '../../src/runtime/download/format-bytes.js';
 import { findModel, loadManifest, modelSize } from '../../src/runtime/models/manifest.js';
 import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
-import { taesdDecoderFixture, textEncoderFixture, zeroUnetFixture } from '../fixtures/onnx/index.js';
-import { TINY_MERGES, tinyVocab } from '../runtime/sdxs/sdxs-test-models.js';
+import { installTinyModelCache, TINY_SDXS_ID, TINY_TAESD_ID } from '../fixtures/tiny-models.js';
 
 let dir: string;
 let cacheDir: string;
@@ -65,87 +64,13 @@ async function failure(args: string[]): Promise<unknown> {
 }
 
 /**
- * A manifest whose "text-to-image" model is the tiny fixtures, installed by writing the files
- * into the cache (sizes match, no install record: that counts as installed). The UNet's tensor
- * names are null, as in the real manifest, so the optimum defaults are exercised.
+ * The tiny models installed by writing the text-to-image model's files into the cache (sizes
+ * match, no install record: that counts as installed); the image encoder is not installed. The
+ * UNet predicts zero noise; its tensor names are null, as in the real manifest, so the optimum
+ * defaults are exercised. Returns the manifest's path.
  */
 function installTinyModels(): string {
-  const text = textEncoderFixture({ pooler: false });
-  const unet = zeroUnetFixture();
-  const decoder = taesdDecoderFixture();
-  const vocab = new TextEncoder().encode(JSON.stringify(tinyVocab()));
-  const merges = new TextEncoder().encode(TINY_MERGES);
-  const files: [string, Uint8Array][] = [
-    ['text_encoder.onnx', text.bytes],
-    ['unet.onnx', unet.bytes],
-    ['vae_decoder.onnx', decoder.bytes],
-    ['tokenizer/vocab.json', vocab],
-    ['tokenizer/merges.txt', merges],
-  ];
-  for (const [name, bytes] of files) {
-    const file = path.join(cacheDir, 'tiny-sdxs', name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, bytes);
-  }
-  const size = (name: string) => files.find(([n]) => n === name)![1].length;
-  const url = (name: string) => `http://127.0.0.1:9/${name}`;
-  const tensor = (t: { name: string; type: string; shape: readonly (number | string)[] }, role: string, named = true) => ({ role, name: named ? t.name : null, type: t.type, shape: [...t.shape] });
-  const manifest = {
-    schemaVersion: 1,
-    notes: ['Tiny fixtures for the generate CLI test.'],
-    models: [
-      {
-        id: 'tiny-sdxs',
-        name: 'Tiny SDXS',
-        description: 'Fixtures with the real tensor names.',
-        source: { repo: 'test/tiny-sdxs', revision: 'r1' },
-        licence: 'MIT',
-        capabilities: ['text-to-image', 'decode-latent'],
-        notes: [],
-        files: [
-          {
-            name: 'text_encoder.onnx', role: 'text-encoder', format: 'onnx', url: url('te'), bytes: size('text_encoder.onnx'), sha256: null,
-            inputs: [tensor(text.spec.inputs[0], 'input-ids')], outputs: [tensor(text.spec.outputs[0], 'text-embeddings')],
-          },
-          {
-            name: 'unet.onnx', role: 'unet', format: 'onnx', url: url('unet'), bytes: size('unet.onnx'), sha256: null,
-            inputs: [
-              tensor(unet.spec.inputs[0], 'latent', false),
-              { role: 'timestep', name: null, type: 'float32', shape: null },
-              tensor(unet.spec.inputs[2], 'text-embeddings', false),
-            ],
-            outputs: [tensor(unet.spec.outputs[0], 'noise-prediction', false)],
-          },
-          {
-            name: 'vae_decoder.onnx', role: 'vae-decoder', format: 'onnx', url: url('dec'), bytes: size('vae_decoder.onnx'), sha256: null,
-            inputs: [tensor(decoder.spec.inputs[0], 'latent')], outputs: [{ ...tensor(decoder.spec.outputs[0], 'image'), range: [-1, 1] }],
-          },
-          { name: 'tokenizer/vocab.json', role: 'tokenizer-vocab', format: 'json', url: url('vocab'), bytes: size('tokenizer/vocab.json'), sha256: null },
-          { name: 'tokenizer/merges.txt', role: 'tokenizer-merges', format: 'text', url: url('merges'), bytes: size('tokenizer/merges.txt'), sha256: null },
-        ],
-      },
-      {
-        id: 'taesd',
-        name: 'Tiny TAESD encoder',
-        description: 'Never installed here.',
-        source: { repo: 'test/taesd', revision: 'r1' },
-        licence: 'MIT',
-        capabilities: ['encode-image'],
-        notes: [],
-        files: [
-          {
-            name: 'vae_encoder/model.onnx', role: 'vae-encoder', format: 'onnx', url: url('enc'), bytes: 123_456, sha256: null,
-            inputs: [{ role: 'image', name: 'sample', type: 'float32', shape: ['b', 3, 'h', 'w'] }],
-            outputs: [{ role: 'latent', name: 'latent_sample', type: 'float32', shape: ['b', 4, 'h8', 'w8'] }],
-          },
-        ],
-      },
-    ],
-  };
-  const file = path.join(dir, 'manifest.json');
-  writeFileSync(file, JSON.stringify(manifest));
-  loadManifest(manifest); // the test's manifest must itself be valid
-  return file;
+  return installTinyModelCache(dir, cacheDir, { zeroUnet: true, only: [TINY_SDXS_ID] }).manifestFile;
 }
 
 describe('tessera generate', () => {
@@ -166,7 +91,8 @@ describe('tessera generate', () => {
     const error = await failure([input, '-o', output, '--prompt', 'a knight', '--strength', '0.5', '--model', 'tiny-sdxs', '--manifest', manifest]);
     expect(error).toMatchObject({ code: 'model-missing' });
     expect((error as TesseraError).userMessage).toContain('tessera models pull taesd');
-    expect((error as TesseraError).userMessage).toContain(formatBytes(123_456));
+    const encoder = findModel(loadManifest(JSON.parse(readFileSync(manifest, 'utf8'))), TINY_TAESD_ID);
+    expect((error as TesseraError).userMessage).toContain(formatBytes(modelSize(encoder).bytes));
   });
 
   it('generates from installed models: a PNG of the input size with its alpha, reporting the layer name', async () => {

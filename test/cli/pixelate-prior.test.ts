@@ -17,7 +17,7 @@ import { formatBytes } from '../../src/runtime/download/format-bytes.js';
 import { findModel, loadManifest, modelSize } from '../../src/runtime/models/manifest.js';
 import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
 import { colourSet, discSprite } from '../fixtures/images.js';
-import { writeTinyModels } from './tiny-model-cache.js';
+import { installTinyModelCache, TINY_SDXS_ID } from '../fixtures/tiny-models.js';
 
 let dir: string, cacheDir: string, input: string, output: string;
 const picoColours = new Set(paletteToHex(getPreset('pico-8').palette).map((h) => parseInt(h.slice(1), 16)));
@@ -60,7 +60,7 @@ describe('tessera pixelate --refine --prior', () => {
   });
 
   it('names taesd when only the text-to-image model is installed', async () => {
-    const manifest = writeTinyModels(dir, cacheDir, { sdxs: true, taesd: false });
+    const manifest = installTinyModelCache(dir, cacheDir, { namedUnet: true, only: [TINY_SDXS_ID] }).manifestFile;
     const error = (await failure([input, '-o', output, '--grid', '10', '--refine', '--prior', 'tiny-sdxs', '--manifest', manifest])) as TesseraError;
     expect(error.code).toBe('model-missing');
     expect(error.userMessage).toContain('tessera models pull taesd');
@@ -68,7 +68,7 @@ describe('tessera pixelate --refine --prior', () => {
   });
 
   it('refines with the prior on the installed tiny models: palette colours, the sprite’s transparency, the prior in the report', async () => {
-    const manifest = writeTinyModels(dir, cacheDir, { sdxs: true, taesd: true });
+    const manifest = installTinyModelCache(dir, cacheDir, { namedUnet: true }).manifestFile;
     const stdout = await pixelate([input, '-o', output, '--grid', '10', '--refine', '--iterations', '30', '--prior', 'tiny-sdxs', '--prior-weight', '2', '--prompt', 'a cat', '--manifest', manifest, '--seed', '3']);
     expect(stdout).toMatch(/refine 30 iterations \+ prior tiny-sdxs, seed 3\)/);
     const image = decodePng(new Uint8Array(readFileSync(output)));
@@ -94,7 +94,7 @@ describe('tessera pixelate --refine --prior', () => {
   });
 
   it('runs from the bundled CLI too', async () => {
-    const manifest = writeTinyModels(dir, cacheDir, { sdxs: true, taesd: true });
+    const manifest = installTinyModelCache(dir, cacheDir, { namedUnet: true }).manifestFile;
     const bin = path.resolve(import.meta.dirname, '../../bin/tessera.js');
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'pixelate', input, '-o', output, '--grid', '8', '--refine', '--iterations', '20', '--prior', 'tiny-sdxs', '--manifest', manifest], {
       env: { ...process.env, TESSERA_CACHE: cacheDir, HOME: path.join(dir, 'home') },

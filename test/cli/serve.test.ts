@@ -20,8 +20,7 @@ import { createNodeRunnerFactory } from '../../src/runtime/onnx/node-runner-fact
 import { createWorkerRunnerFactory } from '../../src/runtime/worker/worker-runner.js';
 import type { InferenceServer } from '../../src/server/inference-server.js';
 import { hueSweepImage } from '../fixtures/images.js';
-import { installInFolder, tinyUpscaleModels } from '../runtime/upscale/tiny-upscale-manifest.js';
-import { installTinyModelCache, TINY_MODEL_ID } from '../server/served-fixtures.js';
+import { installTinyModelCache, TINY_SDXS_ID } from '../fixtures/tiny-models.js';
 
 let dir: string;
 let cacheDir: string;
@@ -88,7 +87,7 @@ function generateDeps(cache = cacheDir): GenerateCliDeps {
 
 async function generate(args: string[], cache = cacheDir): Promise<string> {
   const io = captureIo();
-  expect(await generateCommand([input, '--prompt', 'a cat', '--seed', '7', '--model', TINY_MODEL_ID, '--manifest', manifestFile, ...args], io, generateDeps(cache))).toBe(0);
+  expect(await generateCommand([input, '--prompt', 'a cat', '--seed', '7', '--model', TINY_SDXS_ID, '--manifest', manifestFile, ...args], io, generateDeps(cache))).toBe(0);
   return io.out.join('');
 }
 
@@ -125,8 +124,8 @@ describe('tessera serve', () => {
     const { server } = await serve();
     const tokenizerOnly = path.join(dir, 'client-cache');
     for (const name of ['tokenizer/vocab.json', 'tokenizer/merges.txt']) {
-      mkdirSync(path.join(tokenizerOnly, TINY_MODEL_ID, 'tokenizer'), { recursive: true });
-      copyFileSync(path.join(cacheDir, TINY_MODEL_ID, name), path.join(tokenizerOnly, TINY_MODEL_ID, name));
+      mkdirSync(path.join(tokenizerOnly, TINY_SDXS_ID, 'tokenizer'), { recursive: true });
+      copyFileSync(path.join(cacheDir, TINY_SDXS_ID, name), path.join(tokenizerOnly, TINY_SDXS_ID, name));
     }
     const out = path.join(dir, 'img2img.png');
     await generate(['-o', out, '--strength', '0.5', '--server', server.url], tokenizerOnly);
@@ -175,12 +174,8 @@ describe('tessera serve', () => {
 describe('Upscale through tessera serve', () => {
   /** The upscale fixtures (a UNet with a patch size) installed in a cache of their own, and their manifest. */
   function installUpscaleModels(): { cache: string; manifest: string } {
-    const models = tinyUpscaleModels('fixed');
-    const cache = path.join(dir, 'upscale-cache');
-    installInFolder(cache, models);
-    const manifest = path.join(dir, 'upscale-manifest.json');
-    writeFileSync(manifest, JSON.stringify(models.json));
-    return { cache, manifest };
+    const cache = path.join(dir, 'upscale', 'cache');
+    return { cache, manifest: installTinyModelCache(path.join(dir, 'upscale'), cache, { patchLatents: 8 }).manifestFile };
   }
 
   async function upscale(args: string[], cache: string, createRunner: CreateRunner = createNodeRunnerFactory({ preferred: ['cpu'] })): Promise<string> {
@@ -217,8 +212,8 @@ describe('Upscale through tessera serve', () => {
     // Only the tokenizer is needed on this side.
     const tokenizerOnly = path.join(dir, 'client-cache');
     for (const name of ['tokenizer/vocab.json', 'tokenizer/merges.txt']) {
-      mkdirSync(path.join(tokenizerOnly, TINY_MODEL_ID, 'tokenizer'), { recursive: true });
-      copyFileSync(path.join(cache, TINY_MODEL_ID, name), path.join(tokenizerOnly, TINY_MODEL_ID, name));
+      mkdirSync(path.join(tokenizerOnly, TINY_SDXS_ID, 'tokenizer'), { recursive: true });
+      copyFileSync(path.join(cache, TINY_SDXS_ID, name), path.join(tokenizerOnly, TINY_SDXS_ID, name));
     }
     const said = await upscale([photo, '-o', there, ...flags, '--server', server.url], tokenizerOnly, () => Promise.reject(new Error('no model should load here')));
 
@@ -260,7 +255,7 @@ describe('the bundled tessera serve', () => {
       void exited.then(() => (clearInterval(poll), reject(new Error(`serve exited: ${out}`))));
     });
     const output = path.join(dir, 'bundled.png');
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'generate', input, '-o', output, '--prompt', 'a cat', '--model', TINY_MODEL_ID, '--manifest', manifestFile, '--server', url], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'generate', input, '-o', output, '--prompt', 'a cat', '--model', TINY_SDXS_ID, '--manifest', manifestFile, '--server', url], { env });
     expect(stdout).toContain('Models ran on remote');
     expect(decodePng(new Uint8Array(readFileSync(output))).width).toBe(40);
     expect(out).toMatch(/POST \/v2\/models\/tiny-sdxs\.unet\/infer 200 \d+ms/);

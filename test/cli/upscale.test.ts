@@ -14,7 +14,7 @@ import { resizeImage } from '../../src/core/resize.js';
 import { createOrtWebRunner } from '../../src/runtime/onnx/ort-web-runner.js';
 import { upscale2xTiled } from '../../src/runtime/upsample/tiled-upscale2x.js';
 import { discSprite, hueSweepImage } from '../fixtures/images.js';
-import { installInFolder, tinyUpscaleModels } from '../runtime/upscale/tiny-upscale-manifest.js';
+import { installTinyModelCache } from '../fixtures/tiny-models.js';
 import { loadLearnedUpsampler } from '../runtime/upsample/learned-runner.js';
 
 let dir: string;
@@ -57,12 +57,9 @@ async function upscale(args: string[], d: UpscaleCliDeps = deps()): Promise<Run>
   return out;
 }
 
+/** The tiny models (a UNet with a patch size, latents fixed at 8×8) installed in the cache; returns the manifest's path. */
 function installTinyModels(): string {
-  const models = tinyUpscaleModels('fixed');
-  installInFolder(cacheDir, models);
-  const file = path.join(dir, 'manifest.json');
-  writeFileSync(file, JSON.stringify(models.json));
-  return file;
+  return installTinyModelCache(dir, cacheDir, { patchLatents: 8 }).manifestFile;
 }
 
 const read = (file: string): RgbaImage => decodePng(new Uint8Array(readFileSync(file)));

@@ -9,7 +9,8 @@ import type { Manifest } from '../../src/runtime/models/manifest.js';
 import { MODEL_FILES_PATHS, readModelFilesIndex } from '../../src/runtime/remote/model-files-protocol.js';
 import { startInferenceServer, type InferenceServer } from '../../src/server/inference-server.js';
 import { servedEntries } from '../../src/server/model-files.js';
-import { installTinyModelCache, loadTinyServedModels, TINY_ENCODER_ID, TINY_MODEL_ID } from './served-fixtures.js';
+import { installTinyModelCache, TINY_SDXS_ID, TINY_TAESD_ID } from '../fixtures/tiny-models.js';
+import { loadTinyServedModels } from './served-fixtures.js';
 
 const PLUGIN_ORIGIN = 'http://localhost:4173';
 const logs: string[] = [];
@@ -27,22 +28,23 @@ beforeAll(async () => {
   const cacheDir = path.join(dir, 'cache');
   manifest = installTinyModelCache(dir, cacheDir).manifest;
   cache = new NodeModelCache(cacheDir);
-  vocabBytes = new Uint8Array(readFileSync(cache.path(TINY_MODEL_ID, 'tokenizer/vocab.json')));
+  vocabBytes = new Uint8Array(readFileSync(cache.path(TINY_SDXS_ID, 'tokenizer/vocab.json')));
   // merges.txt installed as a pull installs it: through a partial, with the record of its check.
-  mergesBytes = new Uint8Array(readFileSync(cache.path(TINY_MODEL_ID, 'tokenizer/merges.txt')));
-  rmSync(cache.path(TINY_MODEL_ID, 'tokenizer/merges.txt'));
-  const partial = await cache.openPartial(TINY_MODEL_ID, 'tokenizer/merges.txt');
+  mergesBytes = new Uint8Array(readFileSync(cache.path(TINY_SDXS_ID, 'tokenizer/merges.txt')));
+  rmSync(cache.path(TINY_SDXS_ID, 'tokenizer/merges.txt'));
+  const partial = await cache.openPartial(TINY_SDXS_ID, 'tokenizer/merges.txt');
   await partial.write(mergesBytes);
-  await partial.commit({ url: 'http://127.0.0.1:9/merges', bytes: mergesBytes.length, sha256: sha256Hex(mergesBytes), checkedBy: 'sha256' });
+  const mergesUrl = manifest.models[0].files.find((f) => f.name === 'tokenizer/merges.txt')!.url;
+  await partial.commit({ url: mergesUrl, bytes: mergesBytes.length, sha256: sha256Hex(mergesBytes), checkedBy: 'sha256' });
   // A file in the model's folder that the manifest does not name, and one outside every model folder.
-  writeFileSync(path.join(cacheDir, TINY_MODEL_ID, 'secret.txt'), 'not for you');
+  writeFileSync(path.join(cacheDir, TINY_SDXS_ID, 'secret.txt'), 'not for you');
   writeFileSync(path.join(dir, 'outside.txt'), 'not for you either');
 
   const all = await loadTinyServedModels();
   open = await startInferenceServer({ models: all, files: { cache, models: servedEntries(manifest, all) }, port: 0, log: (l) => logs.push(l) });
   const again = await loadTinyServedModels();
   locked = await startInferenceServer({ models: again, files: { cache, models: servedEntries(manifest, again) }, port: 0, token: 'sesame' });
-  const encoder = (await loadTinyServedModels()).filter((m) => m.name.startsWith(`${TINY_ENCODER_ID}.`));
+  const encoder = (await loadTinyServedModels()).filter((m) => m.name.startsWith(`${TINY_TAESD_ID}.`));
   encoderOnly = await startInferenceServer({ models: encoder, files: { cache, models: servedEntries(manifest, encoder) }, port: 0 });
 });
 
@@ -79,7 +81,7 @@ describe('tessera serve: the served models\' files', () => {
     const res = await fetch(`${open.url}${MODEL_FILES_PATHS.index}`);
     expect(res.status).toBe(200);
     const index = readModelFilesIndex(await res.json());
-    expect(index.models.map((m) => m.id)).toEqual([TINY_MODEL_ID, TINY_ENCODER_ID]);
+    expect(index.models.map((m) => m.id)).toEqual([TINY_SDXS_ID, TINY_TAESD_ID]);
     const tiny = index.models[0].files;
     expect(tiny.map((f) => [f.name, f.downloadable])).toEqual([
       ['text_encoder.onnx', false],
@@ -92,11 +94,11 @@ describe('tessera serve: the served models\' files', () => {
     expect(tiny.find((f) => f.name === 'tokenizer/vocab.json')).toMatchObject({ bytes: vocabBytes.length, sha256: null });
     // Only served models: a server of the encoder alone lists nothing of tiny-sdxs.
     const encoderIndex = readModelFilesIndex(await (await fetch(`${encoderOnly.url}${MODEL_FILES_PATHS.index}`)).json());
-    expect(encoderIndex.models.map((m) => m.id)).toEqual([TINY_ENCODER_ID]);
+    expect(encoderIndex.models.map((m) => m.id)).toEqual([TINY_TAESD_ID]);
   });
 
   it('gives out a tokenizer file with its length, type, and the sha256 its install recorded (ETag and Repr-Digest)', async () => {
-    const merges = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/merges.txt'));
+    const merges = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/merges.txt'));
     expect(merges.status).toBe(200);
     expect(merges.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(merges.headers.get('content-length')).toBe(String(mergesBytes.length));
@@ -104,23 +106,23 @@ describe('tessera serve: the served models\' files', () => {
     expect(merges.headers.get('repr-digest')).toBe(`sha-256=:${Buffer.from(sha256Hex(mergesBytes), 'hex').toString('base64')}:`);
     expect(new Uint8Array(await merges.arrayBuffer())).toEqual(mergesBytes);
 
-    const vocab = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/vocab.json'));
+    const vocab = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/vocab.json'));
     expect(vocab.status).toBe(200);
     expect(vocab.headers.get('content-type')).toBe('application/json');
     expect(vocab.headers.get('etag')).toBeNull(); // installed without a record: no sha256 to vouch for
     expect(new Uint8Array(await vocab.arrayBuffer())).toEqual(vocabBytes);
 
-    const head = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/merges.txt'), { method: 'HEAD' });
+    const head = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/merges.txt'), { method: 'HEAD' });
     expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(mergesBytes.length), 0]);
     expect(logs.some((l) => / GET \/tessera\/v1\/models\/tiny-sdxs\/files\/tokenizer\/merges\.txt 200 /.test(l))).toBe(true);
   });
 
   it('gives out no ONNX file, no file the manifest does not name, and nothing of a model it does not serve', async () => {
-    expect(await errorOf(await fetch(fileUrl(open, TINY_MODEL_ID, 'unet.onnx')))).toMatch(/unet\.onnx is an ONNX file: this server runs it \(as tiny-sdxs\.unet\) and does not give it out/);
-    const unknown = await fetch(fileUrl(open, TINY_MODEL_ID, 'secret.txt'));
+    expect(await errorOf(await fetch(fileUrl(open, TINY_SDXS_ID, 'unet.onnx')))).toMatch(/unet\.onnx is an ONNX file: this server runs it \(as tiny-sdxs\.unet\) and does not give it out/);
+    const unknown = await fetch(fileUrl(open, TINY_SDXS_ID, 'secret.txt'));
     expect(unknown.status).toBe(404);
     expect(await errorOf(unknown)).toMatch(/model tiny-sdxs has no file "secret\.txt"; the files this server gives out for it are: tokenizer\/vocab\.json, tokenizer\/merges\.txt/);
-    const notServed = await fetch(fileUrl(encoderOnly, TINY_MODEL_ID, 'tokenizer/vocab.json'));
+    const notServed = await fetch(fileUrl(encoderOnly, TINY_SDXS_ID, 'tokenizer/vocab.json'));
     expect(notServed.status).toBe(404);
     expect(await errorOf(notServed)).toMatch(/model "tiny-sdxs" is not served here \(this server serves: taesd\); start tessera serve with --models tiny-sdxs/);
     expect((await fetch(fileUrl(open, 'nope', 'tokenizer/vocab.json'))).status).toBe(404);
@@ -145,34 +147,34 @@ describe('tessera serve: the served models\' files', () => {
     expect(JSON.parse(body)).toEqual({ error: expect.any(String) });
     expect(body).not.toContain('not for you');
     // And the server still serves.
-    expect((await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/vocab.json'))).status).toBe(200);
+    expect((await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/vocab.json'))).status).toBe(200);
   });
 
   it('needs the token like every endpoint but health, and takes only GET', async () => {
-    for (const url of [`${locked.url}${MODEL_FILES_PATHS.index}`, fileUrl(locked, TINY_MODEL_ID, 'tokenizer/vocab.json')]) {
+    for (const url of [`${locked.url}${MODEL_FILES_PATHS.index}`, fileUrl(locked, TINY_SDXS_ID, 'tokenizer/vocab.json')]) {
       const refused = await fetch(url);
       expect(refused.status).toBe(401);
       expect(await errorOf(refused)).toMatch(/a valid token is required/);
       expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
       expect((await fetch(url, { headers: { authorization: 'Bearer sesame' } })).status).toBe(200);
     }
-    const post = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/vocab.json'), { method: 'POST', body: '{}' });
+    const post = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/vocab.json'), { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, OPTIONS');
   });
 
   it("answers Tessera's pages with CORS headers that expose the sha256, and refuses other pages", async () => {
-    const res = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/merges.txt'), { headers: { origin: PLUGIN_ORIGIN } });
+    const res = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/merges.txt'), { headers: { origin: PLUGIN_ORIGIN } });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(PLUGIN_ORIGIN);
     expect(res.headers.get('access-control-expose-headers')?.split(/,\s*/)).toEqual(expect.arrayContaining(['ETag', 'Repr-Digest']));
-    const preflight = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/merges.txt'), {
+    const preflight = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/merges.txt'), {
       method: 'OPTIONS',
       headers: { origin: PLUGIN_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
-    const evil = await fetch(fileUrl(open, TINY_MODEL_ID, 'tokenizer/merges.txt'), { headers: { origin: 'https://evil.example' } });
+    const evil = await fetch(fileUrl(open, TINY_SDXS_ID, 'tokenizer/merges.txt'), { headers: { origin: 'https://evil.example' } });
     expect(evil.status).toBe(403);
     expect(await errorOf(evil)).toMatch(/web page at https:\/\/evil\.example are not allowed/);
   });

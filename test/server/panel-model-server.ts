@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { CliIo } from '../../src/cli/io.js';
 import { serveCommand } from '../../src/cli/serve-command.js';
 import { createNodeRunnerFactory } from '../../src/runtime/onnx/node-runner-factory.js';
-import { installInFolder, tinyUpscaleModels, TINY_UPSCALE_MODEL, type TinyUpscaleModels } from '../runtime/upscale/tiny-upscale-manifest.js';
+import { installInFolder, tinyModels, writeManifestFile, type TinyModels } from '../fixtures/tiny-models.js';
 
 /**
  * For the browser tests of the Photoshop and Photopea entries, which keep no models and run them
@@ -19,15 +19,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export const PANEL_MODEL_ID = 'sdxs-512-dreamshaper';
 
 /** The tiny SDXS-like model (its UNet has a patch size: it generates and refines upscales) as `sdxs-512-dreamshaper`, and TAESD's encoder as `taesd`. */
-export function panelFixtureModels(): TinyUpscaleModels {
-  const tiny = tinyUpscaleModels('free');
-  const rename = (id: string) => (id === TINY_UPSCALE_MODEL ? PANEL_MODEL_ID : id);
-  const json = tiny.json as { models: { id: string }[] };
-  return {
-    json: { ...json, models: json.models.map((m) => ({ ...m, id: rename(m.id) })) },
-    manifest: { ...tiny.manifest, models: tiny.manifest.models.map((m) => ({ ...m, id: rename(m.id) })) },
-    files: Object.fromEntries(Object.entries(tiny.files).map(([id, files]) => [rename(id), files])),
-  };
+export function panelFixtureModels(): TinyModels {
+  return tinyModels({ sdxsId: PANEL_MODEL_ID, flavour: 'optimum', patchLatents: 8 });
 }
 
 export interface PanelModelServer {
@@ -38,10 +31,10 @@ export interface PanelModelServer {
 }
 
 /** `tessera serve` of the panel fixture models in this process, on a free loopback port, letting `allowOrigins` (the test pages) call it. */
-export async function startPanelModelServer(models: TinyUpscaleModels, allowOrigins: readonly string[]): Promise<PanelModelServer> {
+export async function startPanelModelServer(models: TinyModels, allowOrigins: readonly string[]): Promise<PanelModelServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-panel-server-'));
   installInFolder(path.join(dir, 'cache'), models);
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(models.json));
+  writeManifestFile(dir, models);
   const log: string[] = [];
   const io: CliIo = { stdout: (t) => void log.push(t), stderr: (t) => void log.push(t), interactive: false };
   let stopSignal: () => void = () => {};

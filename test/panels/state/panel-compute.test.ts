@@ -14,7 +14,8 @@ import type { SavedSettings } from '../../../panels/state/saved-settings.js';
 import { MemoryHost } from '../../fakes/memory-host.js';
 import { MemoryModelCache } from '../../fakes/memory-model-cache.js';
 import { hueSweepImage } from '../../fixtures/images.js';
-import { installTinyModelCache, loadTinyServedModels, TINY_MODEL_ID } from '../../server/served-fixtures.js';
+import { installTinyModelCache, TINY_SDXS_ID } from '../../fixtures/tiny-models.js';
+import { loadTinyServedModels } from '../../server/served-fixtures.js';
 
 let server: InferenceServer;
 let manifest: Manifest;
@@ -54,7 +55,7 @@ async function setup(options: { cache?: MemoryModelCache; saved?: unknown; local
     storage,
     models: { cache: options.cache ?? cacheWith(() => true), manifest, createRunner: (spec, bytes) => createOrtNodeRunner(spec, bytes, { preferred: ['cpu'] }) },
   });
-  controller.changeGenerate({ modelId: TINY_MODEL_ID, prompt: 'a cat', seed: 5 });
+  controller.changeGenerate({ modelId: TINY_SDXS_ID, prompt: 'a cat', seed: 5 });
   await controller.refreshModels();
   return { host, store, controller, saves };
 }
@@ -104,9 +105,9 @@ describe('panel controller: Compute', () => {
     const tokenizerOnly = cacheWith((f) => f.format !== 'onnx');
     const { controller, store } = await setup({ cache: tokenizerOnly });
     const stateOf = (id: string) => store.get().models.find((m) => m.id === id)?.state;
-    expect([stateOf(TINY_MODEL_ID), stateOf('taesd')]).toEqual(['partial', 'missing']);
+    expect([stateOf(TINY_SDXS_ID), stateOf('taesd')]).toEqual(['partial', 'missing']);
     await controller.changeCompute(serverCompute());
-    expect([stateOf(TINY_MODEL_ID), stateOf('taesd')]).toEqual(['installed', 'installed']);
+    expect([stateOf(TINY_SDXS_ID), stateOf('taesd')]).toEqual(['installed', 'installed']);
   });
 
   it('Generate runs through the server, to the same pixels as in the page, and says where it ran', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { upscaleRefinementNote } from '../../../panels/state/upscale-availabilit
 import { MemoryHost } from '../../fakes/memory-host.js';
 import { MemoryModelCache } from '../../fakes/memory-model-cache.js';
 import { hueSweepImage } from '../../fixtures/images.js';
-import { installInFolder, installInMemory, tinyUpscaleModels, TINY_ENCODER_MODEL, TINY_UPSCALE_MODEL } from '../../runtime/upscale/tiny-upscale-manifest.js';
+import { installInFolder, installInMemory, tinyModels, writeManifestFile, TINY_SDXS_ID, TINY_TAESD_ID } from '../../fixtures/tiny-models.js';
 
 /**
  * The Photoshop and Photopea panels keep no models: with `modelSource: 'server'` their model
@@ -27,7 +27,7 @@ import { installInFolder, installInMemory, tinyUpscaleModels, TINY_ENCODER_MODEL
  * has a patch size, so it both generates and refines upscales, and TAESD's encoder).
  */
 
-const tiny = tinyUpscaleModels('free');
+const tiny = tinyModels({ flavour: 'optimum', patchLatents: 8 });
 const manifest: Manifest = tiny.manifest;
 let dir: string;
 let serverLog: string[];
@@ -56,11 +56,11 @@ async function serve(args: string[] = []): Promise<{ url: string; stop: () => Pr
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tessera-panel-server-models-'));
   installInFolder(path.join(dir, 'cache'), tiny);
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(tiny.json));
+  writeManifestFile(dir, tiny);
   const full = await serve();
   serverLog = full.log;
   server = full;
-  encoderOnly = await serve(['--models', TINY_ENCODER_MODEL]);
+  encoderOnly = await serve(['--models', TINY_TAESD_ID]);
 }, 30_000);
 afterAll(async () => Promise.all([server?.stop(), encoderOnly?.stop()]));
 
@@ -78,8 +78,8 @@ async function serverPanel(url: string, image = hueSweepImage(24, 16)) {
     storage,
     models: { cache: serverModelCache(() => store.get().compute, { manifest }), manifest },
   });
-  controller.changeGenerate({ modelId: TINY_UPSCALE_MODEL, prompt: 'a cat', seed: 5 });
-  controller.changeUpscale({ modelId: TINY_UPSCALE_MODEL, steps: 2, slider: 1, seed: 3 });
+  controller.changeGenerate({ modelId: TINY_SDXS_ID, prompt: 'a cat', seed: 5 });
+  controller.changeUpscale({ modelId: TINY_SDXS_ID, steps: 2, slider: 1, seed: 3 });
   await controller.refreshModels();
   return { host, store, controller };
 }
@@ -99,7 +99,7 @@ async function localPanel() {
     storage,
     models: { cache, manifest, createRunner: (spec, bytes) => createOrtNodeRunner(spec, bytes, { preferred: ['cpu'] }) },
   });
-  controller.changeGenerate({ modelId: TINY_UPSCALE_MODEL, prompt: 'a cat', seed: 5 });
+  controller.changeGenerate({ modelId: TINY_SDXS_ID, prompt: 'a cat', seed: 5 });
   await controller.refreshModels();
   return { host, store, controller };
 }
@@ -112,7 +112,7 @@ describe('panel controller: models from a server (Photoshop, Photopea)', () => {
     const s = store.get();
     expect(s.capabilities).toMatchObject({ models: true, modelSource: 'server' });
     expect(s.compute).toEqual({ where: 'server', serverUrl: server.url, token: '' });
-    expect(stateOf(store)).toEqual({ [TINY_UPSCALE_MODEL]: 'installed', [TINY_ENCODER_MODEL]: 'installed' });
+    expect(stateOf(store)).toEqual({ [TINY_SDXS_ID]: 'installed', [TINY_TAESD_ID]: 'installed' });
     expect(generateBlockedReason(s)).toBeNull();
     expect(upscaleRefinementNote(s)).toBeNull();
     // Asked once for the list of files, nothing downloaded.
@@ -153,16 +153,16 @@ describe('panel controller: models from a server (Photoshop, Photopea)', () => {
 
   it('offers no downloads: Download and Remove do nothing to a server\'s models', async () => {
     const { store, controller } = await serverPanel(server.url);
-    await controller.downloadModel(TINY_UPSCALE_MODEL);
-    await controller.removeModel(TINY_UPSCALE_MODEL);
+    await controller.downloadModel(TINY_SDXS_ID);
+    await controller.removeModel(TINY_SDXS_ID);
     expect(store.get().job).toBeNull();
     expect(store.get().error).toBeNull();
-    expect(stateOf(store)[TINY_UPSCALE_MODEL]).toBe('installed');
+    expect(stateOf(store)[TINY_SDXS_ID]).toBe('installed');
   });
 
   it('a server without the model: Generate says to serve it, Upscale upscales with Lanczos and says why', async () => {
     const { host, store, controller } = await serverPanel(encoderOnly.url);
-    expect(stateOf(store)).toEqual({ [TINY_UPSCALE_MODEL]: 'missing', [TINY_ENCODER_MODEL]: 'installed' });
+    expect(stateOf(store)).toEqual({ [TINY_SDXS_ID]: 'missing', [TINY_TAESD_ID]: 'installed' });
     expect(generateBlockedReason(store.get())).toBe('The server does not serve Tiny SDXS: start it with "tessera serve --models tiny-sdxs"');
     expect(upscaleRefinementNote(store.get())).toBe('Refinement needs Tiny SDXS. The server does not serve Tiny SDXS: start it with "tessera serve --models tiny-sdxs"; upscaling with Lanczos only.');
     await controller.generate();
@@ -176,7 +176,7 @@ describe('panel controller: models from a server (Photoshop, Photopea)', () => {
     const gone = await startInferenceServer({ models: [], port: 0 });
     await gone.close();
     const { host, store, controller } = await serverPanel(gone.url);
-    expect(stateOf(store)).toEqual({ [TINY_UPSCALE_MODEL]: 'missing', [TINY_ENCODER_MODEL]: 'missing' });
+    expect(stateOf(store)).toEqual({ [TINY_SDXS_ID]: 'missing', [TINY_TAESD_ID]: 'missing' });
     expect(store.get().computeStatus).toMatchObject({ kind: 'failed', message: expect.stringContaining(`nothing answers at ${gone.url}`) });
     expect(store.get().error).toBeNull();
     expect(generateBlockedReason(store.get())).toBe('The server cannot give Tiny SDXS: see Compute below');
@@ -189,7 +189,7 @@ describe('panel controller: models from a server (Photoshop, Photopea)', () => {
 
     // The server comes up: Test connection finds it and the list follows.
     await controller.changeCompute({ serverUrl: server.url });
-    expect(stateOf(store)[TINY_UPSCALE_MODEL]).toBe('installed');
+    expect(stateOf(store)[TINY_SDXS_ID]).toBe('installed');
     await controller.testConnection();
     expect(store.get().computeStatus.kind).toBe('connected');
   }, 20_000);
@@ -198,7 +198,7 @@ describe('panel controller: models from a server (Photoshop, Photopea)', () => {
     const tritonLike = await startInferenceServer({ models: [], port: 0 });
     try {
       const { store } = await serverPanel(tritonLike.url);
-      expect(stateOf(store)[TINY_UPSCALE_MODEL]).toBe('missing');
+      expect(stateOf(store)[TINY_SDXS_ID]).toBe('missing');
       expect(store.get().computeStatus).toMatchObject({ kind: 'failed', message: expect.stringMatching(/gives out no model files.*tokenizer.*use "tessera serve"/) });
     } finally {
       await tritonLike.close();
